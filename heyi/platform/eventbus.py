@@ -1,0 +1,103 @@
+"""Domain events: published inside the acting transaction, written to the outbox with it.
+
+Synchronous handlers change our own data in the same transaction (if one fails, the whole
+action rolls back). Asynchronous handlers (mail, webhooks) run later from the outbox through
+`events_dispatch`, each (handler, event) pair at most once.
+"""
+
+import dataclasses
+import uuid
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.db import transaction
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DomainEvent:
+    type: ClassVar[str] = ""
+    company_id: uuid.UUID
+    actor_id: uuid.UUID | None
+    subject_type: str
+    subject_id: str
+
+    BASE_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"company_id", "actor_id", "subject_type", "subject_id"}
+    )
+
+    def payload(self) -> dict[str, Any]:
+        from .services.audit import jsonable
+
+        return {
+            f.name: jsonable(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name not in self.BASE_FIELDS
+        }
+
+
+Handler = Callable[[DomainEvent], None]
+
+_event_classes: dict[str, type[DomainEvent]] = {}
+_sync: dict[str, list[Handler]] = {}
+_async: dict[str, list[Handler]] = {}
+
+
+def event_type(cls: type[DomainEvent]) -> type[DomainEvent]:
+    """Class decorator: make an event class known, so the outbox can rebuild it later."""
+    if not cls.type:
+        raise ValueError(f"{cls.__name__} needs a type")
+    _event_classes[cls.type] = cls
+    return cls
+
+
+def subscribe(event_cls: type[DomainEvent], *, mode: str = "sync") -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        target = _sync if mode == "sync" else _async
+        handlers = target.setdefault(event_cls.type, [])
+        if handler not in handlers:
+            handlers.append(handler)
+        return handler
+
+    return register
+
+
+def handler_name(handler: Handler) -> str:
+    return f"{handler.__module__}.{handler.__qualname__}"
+
+
+def async_handlers(type_: str) -> list[Handler]:
+    return list(_async.get(type_, []))
+
+
+def rebuild(
+    type_: str, *, company_id: Any, actor_id: Any, subject_type: str, subject_id: str, data: dict
+) -> DomainEvent:
+    cls = _event_classes.get(type_)
+    if cls is None:
+        raise LookupError(f"unknown event type {type_}")
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(
+        company_id=company_id,
+        actor_id=actor_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        **{k: v for k, v in data.items() if k in names},
+    )
+
+
+def publish(event: DomainEvent) -> None:
+    from .models import OutboxEvent
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events are published inside the service's transaction")
+    OutboxEvent.objects.create(
+        company_id=event.company_id,
+        type=event.type,
+        actor_id=event.actor_id,
+        subject_type=event.subject_type,
+        subject_id=event.subject_id,
+        data=event.payload(),
+        state=OutboxEvent.State.PENDING if _async.get(event.type) else OutboxEvent.State.DONE,
+    )
+    for handler in list(_sync.get(event.type, [])):
+        handler(event)

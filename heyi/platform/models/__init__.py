@@ -1,0 +1,34 @@
+from .api_support import ApiToken, IdempotencyRecord
+from .audit import AuditEntry
+from .base import CompanyOwned, Owned, UUIDModel, Versioned, WithMnemonic
+from .events import HandlerRun, OutboxEvent
+from .files import Attachment
+from .jobs import Job
+from .numbering import DocumentSequence
+from .social import Comment, Notification
+from .tenancy import Company, CompanyModule, Department, Employee, Membership, Role, User
+
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "AuditEntry",
+    "Comment",
+    "Company",
+    "CompanyModule",
+    "CompanyOwned",
+    "Department",
+    "DocumentSequence",
+    "Employee",
+    "HandlerRun",
+    "IdempotencyRecord",
+    "Job",
+    "Membership",
+    "Notification",
+    "OutboxEvent",
+    "Owned",
+    "Role",
+    "User",
+    "UUIDModel",
+    "Versioned",
+    "WithMnemonic",
+]

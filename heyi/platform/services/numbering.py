@@ -1,0 +1,30 @@
+"""Document numbers per company, type and year, taken under a row lock.
+
+The caller's transaction holds the lock until it commits, so a rolled-back document gives
+its number back and two documents never share one: the sequence has no gap and no duplicate.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Company, DocumentSequence
+
+
+def number_next(*, company: Company, doc_type: str, prefix: str, on: datetime.date | None = None) -> str:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("document numbers are taken inside the creating transaction")
+    year = (on or timezone.localdate()).year
+    lookup = dict(company=company, doc_type=doc_type, year=year)
+    seq = DocumentSequence.objects.select_for_update().filter(**lookup).first()
+    if seq is None:
+        try:
+            with transaction.atomic():
+                seq = DocumentSequence.objects.create(**lookup)
+        except IntegrityError:
+            seq = DocumentSequence.objects.select_for_update().get(**lookup)
+        seq = DocumentSequence.objects.select_for_update().get(pk=seq.pk)
+    seq.last_number += 1
+    seq.save(update_fields=["last_number", "updated_at"])
+    return f"{prefix}-{year}-{seq.last_number:06d}"

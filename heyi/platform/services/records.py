@@ -1,0 +1,151 @@
+"""The shared mechanics of creating and editing a record: validate, version, save, audit.
+
+Each app's `<entity>_create` / `<entity>_update` service decides which fields a caller may
+set and what else happens; these helpers do the part that is the same everywhere, so every
+record validates, audits and refuses stale edits the same way.
+"""
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ..errors import StaleVersion, ValidationFailed
+from ..models import Company, User, Versioned
+from .audit import audit_record, jsonable
+
+M = TypeVar("M", bound=models.Model)
+
+
+def validation_failed(exc: ValidationError) -> ValidationFailed:
+    fields: dict[str, list[str]] = {}
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            key = "non_field_errors" if name == "__all__" else name
+            fields[key] = [str(m) for e in errors for m in e.messages]
+    else:
+        fields["non_field_errors"] = [str(m) for m in exc.messages]
+    return ValidationFailed(fields=fields)
+
+
+def validate(obj: models.Model, exclude: Iterable[str] = ()) -> None:
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise validation_failed(exc)
+
+
+def field_values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = (
+                sorted(str(pk) for pk in getattr(obj, name).values_list("pk", flat=True)) if obj.pk else []
+            )
+        else:
+            values[name] = jsonable(getattr(obj, field.attname))  # type: ignore[union-attr]
+    return values
+
+
+def _editable_names(obj: models.Model) -> list[str]:
+    skip = {"id", "company", "created_at", "updated_at", "version", "mnemonic"}
+    return [f.name for f in obj._meta.concrete_fields if f.name not in skip]
+
+
+def record_create(*, actor: User | None, company: Company, obj: M, validate_exclude: Iterable[str] = ()) -> M:
+    obj.company = company  # type: ignore[attr-defined]
+    validate(obj, validate_exclude)
+    obj.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        company=company,
+        action="create",
+        obj=obj,
+        changes={
+            k: [None, v] for k, v in field_values(obj, _editable_names(obj)).items() if v not in (None, "")
+        },
+    )
+    return obj
+
+
+def check_version(obj: models.Model, version: int | None) -> None:
+    if isinstance(obj, Versioned) and version is not None and obj.version != version:
+        raise StaleVersion(current_version=obj.version)
+
+
+def record_update(
+    *,
+    actor: User | None,
+    company: Company,
+    obj: M,
+    data: dict[str, Any],
+    version: int | None,
+    validate_exclude: Iterable[str] = (),
+) -> dict[str, list[Any]]:
+    """Apply `data` to `obj` (which the caller locked) and return what changed, old -> new."""
+    check_version(obj, version)
+    before = field_values(obj, data.keys())
+    for name, value in data.items():
+        setattr(obj, name, value)
+    after = field_values(obj, data.keys())
+    changes = {k: [before[k], after[k]] for k in data if before[k] != after[k]}
+    if not changes:
+        return {}
+    validate(obj, validate_exclude)
+    if isinstance(obj, Versioned):
+        obj.version += 1
+    obj.save()
+    audit_record(actor=actor, company=company, action="update", obj=obj, changes=changes)
+    return changes
+
+
+def record_transition(
+    *,
+    actor: User | None,
+    company: Company,
+    obj: models.Model,
+    field: str,
+    new: str,
+    allowed: dict[str, Iterable[str]],
+) -> None:
+    """Move a status field along the table of allowed transitions, audited."""
+    from ..errors import InvalidTransition
+
+    old = getattr(obj, field)
+    if new not in allowed.get(old, ()):
+        raise InvalidTransition(current=old, target=new)
+    setattr(obj, field, new)
+    if isinstance(obj, Versioned):
+        obj.version += 1
+    obj.save()
+    audit_record(actor=actor, company=company, action="transition", obj=obj, changes={field: [old, new]})
+
+
+def record_delete(*, actor: User | None, company: Company, obj: models.Model) -> None:
+    snapshot = field_values(obj, _editable_names(obj))
+    repr_ = str(obj)
+    pk = str(obj.pk)
+    audit_record(
+        actor=actor,
+        company=company,
+        action="delete",
+        object_type="",
+        obj=obj,
+        changes={k: [v, None] for k, v in snapshot.items() if v not in (None, "")},
+        object_id=pk,
+        object_repr=repr_,
+    )
+    try:
+        obj.delete()
+    except models.ProtectedError:
+        from ..errors import Conflict
+
+        raise Conflict(_in_use_message())
+
+
+def _in_use_message() -> Any:
+    from django.utils.translation import gettext_lazy as _
+
+    return _("This record is still used by other records and cannot be deleted; deactivate it instead.")
