@@ -8,4 +8,4 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from . import handlers, jobs  # noqa: F401  (subscribe event handlers, register jobs)
+        from . import handlers, jobs, records  # noqa: F401  (event handlers, job kinds, record types)
