@@ -27,3 +27,4 @@ STORAGES = {
 }
 AXES_ENABLED = True
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
