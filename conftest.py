@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 
 from heyi.platform import modules
-from heyi.platform.http.auth import token_issue
 from heyi.platform.models import Company, User
+from heyi.platform.services.accounts import token_issue
 from heyi.platform.services.tenancy import company_create, department_create, employee_create, membership_add
 
 

@@ -7,7 +7,8 @@ from ninja import Router, Status
 
 from . import access, selectors
 from .errors import NotFound, ValidationFailed
-from .http.auth import api_auth, token_issue
+from .http.auth import api_auth
+from .services.accounts import token_issue
 from .http.pagination import ordered, paginate, text_search
 from .models import Department, Employee, Job, Notification, Role, User
 from .permissions import MANAGE_JOBS, MANAGE_ROLES, MANAGE_USERS, VIEW_PEOPLE

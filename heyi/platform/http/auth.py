@@ -5,8 +5,6 @@ cookie is never consulted for it. The active company is the `X-Company` header o
 default; naming a company the user does not belong to is refused (403) and audited.
 """
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.http import HttpRequest
@@ -19,18 +17,7 @@ from .. import access
 from ..errors import NotAMember
 from ..middleware import default_company_for
 from ..models import ApiToken, Company, User
-
-TOKEN_PREFIX = "hy_"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken.objects.create(user=user, name=name[:100], key_hash=token_hash(raw), prefix=raw[:8])
-    return record, raw
+from ..services.accounts import token_hash
 
 
 def user_for_token(raw: str) -> User | None:

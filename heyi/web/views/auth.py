@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,12 +28,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user)  # rotates the session id
             request.session.pop("company_id", None)
-            if user.language:
-                request.session["_language"] = user.language
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 target = "web:home"
-            return redirect(target)
+            response = redirect(target)
+            if user.language:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+            return response
     elif request.method == "POST":
         status = 400
     return render(request, "web/login.html", {"form": form, "title": _("Sign in")}, status=status)

@@ -55,12 +55,6 @@ def _uuid(value: str) -> bool:
 
 
 @company_view()
-def profile(request: HttpRequest) -> HttpResponse:
-    g = access.grants(request.user, request.company)
-    return render(request, "web/profile.html", {"title": request.user, "grants": g})
-
-
-@company_view()
 def notifications(request: HttpRequest) -> HttpResponse:
     from heyi.platform.models import Notification
     from heyi.platform.services.notifications import notifications_mark_read
