@@ -7,6 +7,7 @@ from .jobs import Job
 from .numbering import DocumentSequence
 from .social import Comment, Notification
 from .tenancy import Company, CompanyModule, Department, Employee, Membership, Role, User
+from .webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
@@ -30,5 +31,7 @@ __all__ = [
     "User",
     "UUIDModel",
     "Versioned",
+    "Webhook",
+    "WebhookDelivery",
     "WithMnemonic",
 ]
