@@ -34,7 +34,8 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 messages: install
-	cd heyi && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
 
 vendor:
 	$(PYTHON) scripts/vendor.py
