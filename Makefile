@@ -33,9 +33,11 @@ lint: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# Each app keeps its own catalogue in heyi/<app>/locale/zh_Hans/; English is the source language.
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=tests
-	$(PY) manage.py compilemessages --ignore=.venv
+	for app in heyi/*/; do [ -d $$app/locale ] || continue; \
+	  (cd $$app && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=tests \
+	   && ../../$(PY) ../../manage.py compilemessages -l zh_Hans) || exit 1; done
 
 vendor:
 	$(PYTHON) scripts/vendor.py

@@ -11,10 +11,28 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Marks everything done while handling a request with its source, address and id."""
+    """Marks everything done while handling a request with its source, address and id.
+
+    A database that is momentarily busy (SQLite's lock, a PostgreSQL deadlock or serialization
+    failure) answers 503 with Retry-After instead of a 500; the action was rolled back whole.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import OperationalError
+        from django.shortcuts import render
+
+        from .errors import Busy
+
+        if isinstance(exception, OperationalError) and is_busy_error(exception):
+            response = render(
+                request, "web/error.html", {"error": Busy(), "title": Busy.default_message}, status=503
+            )
+            response["Retry-After"] = "1"
+            return response
+        return None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         source = "api" if request.path.startswith("/api/") else "web"
@@ -28,6 +46,11 @@ class RequestContextMiddleware:
             context.reset(token)
         response["X-Request-Id"] = request_id
         return response
+
+
+def is_busy_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "deadlock" in text or "could not serialize" in text
 
 
 def default_company_for(user) -> Company | None:

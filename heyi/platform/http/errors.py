@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ..errors import Busy, DomainError, NotPermitted
+from ..middleware import is_busy_error
 
 
 def error_body(code: str, message: Any, fields: dict | None = None) -> dict:
@@ -74,8 +75,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(OperationalError)
     def database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
         """SQLite's 'database is locked' and PostgreSQL serialization failures: retry later."""
-        text = str(exc).lower()
-        if "locked" in text or "deadlock" in text or "could not serialize" in text:
+        if is_busy_error(exc):
             response = api.create_response(request, error_body(Busy.code, Busy.default_message), status=503)
             response["Retry-After"] = "1"
             return response

@@ -68,3 +68,17 @@ def test_english_and_chinese_pages(company, admin):
     assert 'lang="en"' in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert 'lang="zh-hans"' in client.get("/").content.decode()
+
+
+def test_a_busy_database_answers_503_not_500(web, monkeypatch):
+    from django.db import OperationalError
+
+    from heyi.web.views import shell
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(shell, "render", locked)
+    r = web.get("/")
+    assert r.status_code == 503
+    assert r["Retry-After"] == "1"
