@@ -3,6 +3,7 @@ from .audit import AuditEntry
 from .base import CompanyOwned, Owned, UUIDModel, Versioned, WithMnemonic
 from .events import HandlerRun, OutboxEvent
 from .files import Attachment
+from .imports import ImportBatch
 from .jobs import Job
 from .numbering import DocumentSequence
 from .social import Comment, Notification
@@ -22,6 +23,7 @@ __all__ = [
     "Employee",
     "HandlerRun",
     "IdempotencyRecord",
+    "ImportBatch",
     "Job",
     "Membership",
     "Notification",
