@@ -6,3 +6,6 @@ class PartnersConfig(AppConfig):
     name = "heyi.partners"
     label = "partners"
     verbose_name = _("Business partners")
+
+    def ready(self) -> None:
+        from . import events, permissions, records  # noqa: F401  (event types, role grants, registrations)

@@ -21,6 +21,7 @@ class RecordType:
     detail_url_name: str | None = None
     module: str | None = None
     subtitle: Callable[[Any], str] = field(default=lambda obj: "")
+    visible: Callable[[Any, Any], Any] | None = None  # (user, company) -> rows; for kind-dependent access
 
 
 _types: dict[str, RecordType] = {}
