@@ -26,6 +26,8 @@ def _decimal_parser(places: int, max_digits: int, allow_negative: bool):
             raise ValueError("not a decimal number")
         if not number.is_finite():
             raise ValueError("not a finite number")
+        if number.adjusted() >= max_digits - places:
+            raise ValueError(f"at most {max_digits - places} digits before the decimal point")
         exponent = number.as_tuple().exponent
         if (
             isinstance(exponent, int)
