@@ -6,3 +6,6 @@ class CatalogConfig(AppConfig):
     name = "heyi.catalog"
     label = "catalog"
     verbose_name = _("Products")
+
+    def ready(self) -> None:
+        from . import permissions, records  # noqa: F401  (permissions, record type, navigation, import)
