@@ -1,6 +1,7 @@
 """Partner, contact, address and tag forms: the shape of the page; the rules live in the services."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from heyi.platform.selectors import company_members
@@ -13,7 +14,7 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if not self.instance._state.adding:
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=self.instance.version
             )
@@ -22,9 +23,16 @@ class VersionedForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
+def _formfield(field: models.Field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class PartnerForm(VersionedForm):
     class Meta:
         model = Partner
+        formfield_callback = _formfield
         fields = [
             "name",
             "short_name",
@@ -54,8 +62,9 @@ class PartnerForm(VersionedForm):
 
     def __init__(self, *args, company, can_assign: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].required = False
-        self.fields["code"].help_text = _("Leave empty for an automatic number such as BP-2026-000001.")
+        if self.instance._state.adding:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _("Leave empty for an automatic number such as BP-2026-000001.")
         self.fields["tags"].queryset = Tag.objects.filter(company=company)
         self.fields["tags"].required = False
         if can_assign:

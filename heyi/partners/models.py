@@ -2,7 +2,13 @@
 
 from decimal import Decimal
 
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -81,7 +87,7 @@ class Partner(WithMnemonic, Versioned, Owned, CompanyOwned):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[URLValidator(schemes=["http", "https"])])
     province = models.CharField(_("province"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     region = models.CharField(_("sales region"), max_length=50, blank=True)
