@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +33,16 @@ def _detail_url(partner: Partner) -> str:
 def _can_assign(request: HttpRequest, kinds: list[str]) -> bool:
     g = platform_access.grants(request.user, request.company)
     return any(g.scope_for(MANAGE[k]) == Role.Scope.COMPANY for k in kinds)
+
+
+def _import_url(request: HttpRequest, kind: str) -> str | None:
+    """The platform's import page for this kind, for those who may create such partners."""
+    if not platform_access.has_perm(request.user, request.company, MANAGE[kind]):
+        return None
+    try:
+        return reverse("web:import_start", args=[f"partners.{kind}"])
+    except NoReverseMatch:
+        return None
 
 
 def _tag_names(partner: Partner) -> str:
@@ -70,6 +80,7 @@ def _partner_list(request: HttpRequest, kind: str) -> HttpResponse:
         create_url=(
             reverse(CREATE_URL[kind]) if platform_access.has_perm(request.user, c, MANAGE[kind]) else None
         ),
+        import_url=_import_url(request, kind),
         export_name="customers" if kind == CUSTOMER else "suppliers",
         row_url=_detail_url,
     )
