@@ -377,3 +377,8 @@ def job_retry(request: HttpRequest, job_id: uuid.UUID):
     if job is None:
         raise NotFound()
     return job_services.job_retry(actor=request.actor, company=request.company, job=job)
+
+
+from .api_webhooks import router as webhooks_router  # noqa: E402
+
+routers.append(webhooks_router)

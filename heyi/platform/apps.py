@@ -8,4 +8,5 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from . import handlers, jobs, records  # noqa: F401  (event handlers, job kinds, record types)
+        from . import handlers, jobs, nav, records  # noqa: F401  (handlers, job kinds, navigation, record types)
+        from .services.webhooks import webhook_deliveries_plan  # noqa: F401  (the outbox handler of webhooks)

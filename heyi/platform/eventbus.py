@@ -2,7 +2,8 @@
 
 Synchronous handlers change our own data in the same transaction (if one fails, the whole
 action rolls back). Asynchronous handlers (mail, webhooks) run later from the outbox through
-`events_dispatch`, each (handler, event) pair at most once.
+`events_dispatch`, each (handler, event) pair at most once. A handler subscribed to every type
+(`subscribe_all`, for outgoing webhooks) receives the stored outbox row, whatever the event class.
 """
 
 import dataclasses
@@ -36,10 +37,12 @@ class DomainEvent:
 
 
 Handler = Callable[[DomainEvent], None]
+Wants = Callable[[Any], bool]
 
 _event_classes: dict[str, type[DomainEvent]] = {}
 _sync: dict[str, list[Handler]] = {}
 _async: dict[str, list[Handler]] = {}
+_every: list[tuple[Callable[[Any], None], Wants]] = []
 
 
 def event_type(cls: type[DomainEvent]) -> type[DomainEvent]:
@@ -61,12 +64,37 @@ def subscribe(event_cls: type[DomainEvent], *, mode: str = "sync") -> Callable[[
     return register
 
 
+def subscribe_all(*, wants: Wants) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    """An asynchronous handler of every event type, called with the `OutboxEvent` row.
+
+    `wants(event)` is asked when publishing, so events nobody listens to are not queued, and
+    again when dispatching.
+    """
+
+    def register(handler: Callable[[Any], None]) -> Callable[[Any], None]:
+        if all(h is not handler for h, _w in _every):
+            _every.append((handler, wants))
+        return handler
+
+    return register
+
+
+def is_every_type(handler: Callable) -> bool:
+    return any(h is handler for h, _w in _every)
+
+
 def handler_name(handler: Handler) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"
 
 
-def async_handlers(type_: str) -> list[Handler]:
-    return list(_async.get(type_, []))
+def async_handlers(type_: str, event: Any) -> list[Callable[[Any], None]]:
+    """The handlers of `type_`, then the every-type handlers that want `event` (a domain
+    event when publishing, its outbox row when dispatching: both carry `company_id`)."""
+    return [*_async.get(type_, []), *(h for h, wants in _every if wants(event))]
+
+
+def event_types() -> list[str]:
+    return sorted(_event_classes)
 
 
 def rebuild(
@@ -97,7 +125,7 @@ def publish(event: DomainEvent) -> None:
         subject_type=event.subject_type,
         subject_id=event.subject_id,
         data=event.payload(),
-        state=OutboxEvent.State.PENDING if _async.get(event.type) else OutboxEvent.State.DONE,
+        state=OutboxEvent.State.PENDING if async_handlers(event.type, event) else OutboxEvent.State.DONE,
     )
     for handler in list(_sync.get(event.type, [])):
         handler(event)

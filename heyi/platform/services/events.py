@@ -7,8 +7,9 @@ import traceback
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..eventbus import async_handlers, handler_name, rebuild
+from ..eventbus import async_handlers, handler_name, is_every_type, rebuild
 from ..models import HandlerRun, OutboxEvent
+from .webhooks import webhook_deliveries_dispatch
 
 log = logging.getLogger(__name__)
 
@@ -29,26 +30,34 @@ def _claim(limit: int) -> list[OutboxEvent]:
 
 
 def _run_event(event: OutboxEvent) -> None:
-    domain_event = rebuild(
-        event.type,
-        company_id=event.company_id,
-        actor_id=event.actor_id,
-        subject_type=event.subject_type,
-        subject_id=event.subject_id,
-        data=event.data,
-    )
+    domain_event = None
     done = set(HandlerRun.objects.filter(event=event).values_list("handler", flat=True))
-    for handler in async_handlers(event.type):
+    for handler in async_handlers(event.type, event):
         name = handler_name(handler)
         if name in done:
             continue
         with transaction.atomic():
-            handler(domain_event)
+            if is_every_type(handler):
+                handler(event)
+            else:
+                domain_event = domain_event or rebuild(
+                    event.type,
+                    company_id=event.company_id,
+                    actor_id=event.actor_id,
+                    subject_type=event.subject_type,
+                    subject_id=event.subject_id,
+                    data=event.data,
+                )
+                handler(domain_event)
             HandlerRun.objects.create(company_id=event.company_id, event=event, handler=name)
 
 
 def events_dispatch(*, limit: int = 100) -> dict[str, int]:
-    """Run due asynchronous handlers; returns how many events were done, retried and failed."""
+    """Run due asynchronous handlers, then send due webhook deliveries (outside the claim's
+    transaction, so no row stays locked while a receiver answers).
+
+    Returns how many events were done, retried and failed, and the same for deliveries.
+    """
     counts = {"done": 0, "retry": 0, "failed": 0}
     with transaction.atomic():
         events = _claim(limit)
@@ -71,6 +80,8 @@ def events_dispatch(*, limit: int = 100) -> dict[str, int]:
                 event.last_error = ""
                 counts["done"] += 1
             event.save(update_fields=["state", "attempts", "next_attempt_at", "last_error", "updated_at"])
+    deliveries = webhook_deliveries_dispatch(limit=limit)
+    counts.update({f"webhook_{k}": v for k, v in deliveries.items()})
     return counts
 
 
