@@ -5,7 +5,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from . import access, selectors
+from . import access, api_records, selectors
 from .errors import NotFound, ValidationFailed
 from .http.auth import api_auth
 from .services.accounts import token_issue
@@ -55,7 +55,7 @@ ERRORS = {
 
 public = Router(tags=["auth"])
 router = Router(auth=api_auth(), tags=["platform"])
-routers = [public, router]
+routers = [public, router, api_records.router]
 
 
 @public.post("/auth/token", response={200: TokenOut, **ERRORS}, auth=None)

@@ -9,4 +9,5 @@ class PlatformConfig(AppConfig):
 
     def ready(self) -> None:
         from . import handlers, jobs, nav, records  # noqa: F401  (handlers, job kinds, navigation, record types)
+        from .services import imports  # noqa: F401  (the import engine's job kinds)
         from .services.webhooks import webhook_deliveries_plan  # noqa: F401  (the outbox handler of webhooks)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, auth, records, shell
+from .views import account, auth, imports, records, shell
 
 app_name = "web"
 
@@ -19,4 +19,15 @@ urlpatterns = [
     path("search/", records.search, name="search"),
     path("records/<str:key>/<uuid:pk>/comments/", records.comments, name="record_comments"),
     path("records/<str:key>/<uuid:pk>/attachments/", records.attachments, name="record_attachments"),
+    path(
+        "records/<str:key>/<uuid:pk>/attachments/<uuid:attachment_id>/delete/",
+        records.attachment_delete,
+        name="record_attachment_delete",
+    ),
+    path("files/<str:token>/", records.attachment_download, name="attachment_download"),
+    path("imports/batches/<uuid:pk>/", imports.import_batch, name="import_batch"),
+    path("imports/batches/<uuid:pk>/status/", imports.import_status, name="import_status"),
+    path("imports/batches/<uuid:pk>/commit/", imports.import_commit, name="import_commit"),
+    path("imports/<str:spec>/", imports.import_start, name="import_start"),
+    path("imports/<str:spec>/template/", imports.import_template, name="import_template"),
 ]
