@@ -78,6 +78,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
             Filter("active", _("Active"), [("1", _("Active")), ("0", _("Inactive"))], lookup="is_active"),
         ],
         create_url=reverse("catalog:product_create") if can_manage else None,
+        import_url=reverse("web:import_start", args=["catalog.product"]) if can_manage else None,
         export_name="products",
         row_url=lambda p: reverse("catalog:product_detail", args=[p.pk]),
     )

@@ -20,6 +20,7 @@ from .services import warehouses
 @company_view(perm=VIEW_WAREHOUSE, module=modules.ERP)
 def warehouse_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.warehouse_list(user=request.user, company=request.company)
+    can_manage = has_perm(request.user, request.company, MANAGE_WAREHOUSE)
     spec = ListSpec(
         title=_("Warehouses"),
         columns=[
@@ -35,9 +36,8 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
         filters=[
             Filter("active", _("Active"), [("1", _("Active")), ("0", _("Inactive"))], lookup="is_active")
         ],
-        create_url=reverse("inventory:warehouse_create")
-        if has_perm(request.user, request.company, MANAGE_WAREHOUSE)
-        else None,
+        create_url=reverse("inventory:warehouse_create") if can_manage else None,
+        import_url=reverse("web:import_start", args=["inventory.warehouse"]) if can_manage else None,
         export_name="warehouses",
         row_url=lambda w: reverse("inventory:warehouse_detail", args=[w.pk]),
     )
