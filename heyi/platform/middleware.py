@@ -41,11 +41,31 @@ class RequestContextMiddleware:
             context.RequestContext(source=source, ip=client_ip(request), request_id=request_id)
         )
         try:
-            response = self.get_response(request)
+            response = refuse_nul(request, source) if carries_nul(request) else self.get_response(request)
         finally:
             context.reset(token)
         response["X-Request-Id"] = request_id
         return response
+
+
+def carries_nul(request: HttpRequest) -> bool:
+    """PostgreSQL can neither store nor compare a NUL character, so one in a query parameter or
+    a JSON body would end in a database error; it is refused at the door instead."""
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+        return True
+    return request.content_type == "application/json" and b"\\u0000" in request.body
+
+
+def refuse_nul(request: HttpRequest, source: str) -> HttpResponse:
+    from django.http import HttpResponseBadRequest, JsonResponse
+    from django.utils.translation import gettext as _
+
+    from .http.errors import error_body
+
+    message = _("The request contains a NUL character, which is not allowed.")
+    if source == "api":
+        return JsonResponse(error_body("validation_error", message), status=400)
+    return HttpResponseBadRequest(message)
 
 
 def is_busy_error(exc: Exception) -> bool:
