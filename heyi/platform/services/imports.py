@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.utils import load_backend
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -232,7 +233,10 @@ def _outside_progress(job: Job, fallback: Progress) -> tuple[Progress, Callable[
     if connection.vendor != "postgresql":
         return fallback, lambda: None
     alias = f"heyi_progress_{job.pk.hex}"
-    connections[alias] = connections.create_connection(DEFAULT_DB_ALIAS)
+    default = connections[DEFAULT_DB_ALIAS]
+    connections[alias] = load_backend(default.settings_dict["ENGINE"]).DatabaseWrapper(
+        dict(default.settings_dict), alias
+    )
     jobs = Job.objects.using(alias)
 
     def report(done: int, total: int, message: str = "") -> None:

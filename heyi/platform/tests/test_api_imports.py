@@ -48,7 +48,7 @@ def test_a_good_file_is_checked_then_imported(api, company, dept):
     r = send(api, "platform.employee", "员工.xlsx", content)
     assert r.status_code == 201, r.content
     batch = r.json()
-    assert batch["status"] == "ready"
+    assert batch["status"] == "ready", batch["job"]["error"]
     assert (batch["total_rows"], batch["error_count"], batch["errors"]) == (2, 0, [])
     assert batch["job"]["status"] == "succeeded" and batch["job"]["percent"] == 100
     assert not Employee.objects.filter(company=company).exists()  # the check saved nothing
@@ -90,7 +90,7 @@ def test_a_file_with_one_bad_row_writes_nothing_and_reports_that_row(api, compan
 def test_rows_that_went_bad_after_the_check_stop_the_whole_import(api, company, admin, dept):
     content = xlsx([HEADER, ["E001", "王芳", "", "", "", ""], ["E002", "李强", "", "", "", ""]])
     batch = send(api, "platform.employee", "员工.xlsx", content).json()
-    assert batch["status"] == "ready"
+    assert batch["status"] == "ready", batch["job"]["error"]
     employee_create(actor=admin, company=company, name="先到的人", number="E002")
 
     r = api.post(f"/imports/{batch['id']}/commit")
@@ -135,7 +135,7 @@ def department_import(monkeypatch):
 def test_a_csv_with_chinese_headers_imports(api, company, department_import, encoding):
     content = "部门名称 *,编码\n研发部,RD\n财务部,FIN\n".encode(encoding)
     batch = send(api, "test.department", "部门.csv", content).json()
-    assert batch["status"] == "ready", batch
+    assert batch["status"] == "ready", batch["job"]["error"]
     assert api.post(f"/imports/{batch['id']}/commit").json()["status"] == "imported"
     assert set(Department.objects.filter(company=company).values_list("name", "code")) == {
         ("研发部", "RD"),
@@ -202,3 +202,51 @@ def test_the_template_has_the_header_row(api):
     header = [c.value for c in ws[1]]
     assert len(header) == 6
     assert header[1].endswith("*")  # the name is required
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_watcher_sees_the_progress_of_a_running_check_on_postgresql(settings, company, admin, monkeypatch):
+    """[PG] Rows are checked inside one open transaction; progress still reaches the job row."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.utils import load_backend
+
+    from heyi.platform.models import Job
+    from heyi.platform.services.imports import import_upload
+
+    if connection.vendor != "postgresql":
+        pytest.skip("another connection can watch only on PostgreSQL")
+    watcher = load_backend(connection.settings_dict["ENGINE"]).DatabaseWrapper(
+        dict(connection.settings_dict), "watcher"
+    )
+    seen: list[int] = []
+
+    def create_row(user, company, row):
+        with watcher.cursor() as cursor:
+            cursor.execute("SELECT progress FROM platform_job WHERE kind = %s", ["platform.import_check"])
+            seen.append(cursor.fetchone()[0])
+        return department_create(actor=user, company=company, name=row["name"])
+
+    spec = ImportSpec(
+        key="test.watched",
+        label="Departments",
+        permission=MANAGE_PEOPLE,
+        columns=(ImportColumn("name", "Name", required=True),),
+        create_row=create_row,
+    )
+    monkeypatch.setitem(imports._specs, spec.key, spec)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    rows = "".join(f"部门{i}\n" for i in range(150))
+    batch = import_upload(
+        actor=admin,
+        company=company,
+        spec_key=spec.key,
+        upload=SimpleUploadedFile("d.csv", f"Name\n{rows}".encode()),
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    watcher.close()
+    batch.refresh_from_db()
+    assert batch.status == "ready"
+    assert seen[0] == 0 and seen[-1] > 100  # seen by another connection while the transaction was open
+    assert Job.objects.get(kind="platform.import_check").percent == 100
+    assert not Department.objects.filter(company=company).exists()
