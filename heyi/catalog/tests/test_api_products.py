@@ -175,3 +175,11 @@ def test_a_packaging_unit_is_only_found_under_its_own_product(api, printer, comp
     pu = printer.units.get()
     assert api.patch(f"/products/{other.pk}/units/{pu.pk}", {"version": 1, "factor": "1"}).status_code == 404
     assert api.delete(f"/products/{other.pk}/units/{pu.pk}").status_code == 404
+
+
+def test_global_search_finds_the_product_by_pinyin_initials(api, printer):
+    r = api.get("/search", q="hzkj")
+    assert r.status_code == 200
+    found = [i for i in r.json()["items"] if i["type"] == "catalog.product"]
+    assert [(i["id"], i["subtitle"]) for i in found] == [(str(printer.pk), "PRN-001")]
+    assert found[0]["url"].endswith(f"/catalog/products/{printer.pk}/")

@@ -97,3 +97,16 @@ def test_the_catalog_stays_on_when_erp_is_off(api, company, admin):
     client = Client()
     client.force_login(admin)
     assert client.get(reverse("catalog:product_list")).status_code == 200
+
+
+def test_global_search_finds_warehouses_only_while_erp_is_on(api, company, admin, hangzhou):
+    def found():
+        return [
+            i["title"]
+            for i in api.get("/search", q="hzzc").json()["items"]
+            if i["type"] == "inventory.warehouse"
+        ]
+
+    assert found() == ["杭州总仓"]
+    company_module_set(actor=admin, company=company, module="erp", enabled=False)
+    assert found() == []
