@@ -289,8 +289,15 @@ def category_tree(request: HttpRequest) -> HttpResponse:
         Product.objects.all(), user=request.user, company=request.company, perm=VIEW_PRODUCT
     ).values_list("category_id", flat=True):
         counts[category_id] = counts.get(category_id, 0) + 1
+    parents = {c.parent_id for c, _depth in tree}
     rows = [
-        {"category": c, "depth": depth, "indent": "\u3000" * depth, "products": counts.get(c.pk, 0)}
+        {
+            "category": c,
+            "depth": depth,
+            "indent": "\u3000" * depth,
+            "products": counts.get(c.pk, 0),
+            "deletable": c.pk not in parents and c.pk not in counts,
+        }
         for c, depth in tree
     ]
     return render(

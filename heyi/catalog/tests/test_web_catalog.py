@@ -134,6 +134,8 @@ def test_packaging_unit_forms(web, printer, units):
 def test_category_tree_page_and_forms(web, printers):
     page = web.get(reverse("catalog:category_tree")).content.decode()
     assert page.index("办公设备") < page.index("打印机")
+    assert reverse("catalog:category_delete", args=[printers.parent_id]) not in page  # it has a child
+    assert reverse("catalog:category_delete", args=[printers.pk]) in page
     r = web.post(reverse("catalog:category_create"), {"name": "投影仪", "parent": str(printers.parent_id)})
     assert r.status_code == 302
     projectors = Category.objects.get(name="投影仪")
