@@ -129,9 +129,10 @@ def product_update(
         )
         _barcode_free(company, data.get("barcode"), product_pk=locked.pk)
         base_unit = data.get("base_unit")
-        if base_unit is not None and locked.units.filter(unit=base_unit).exists():
+        if base_unit is not None and base_unit.pk != locked.base_unit_id and locked.units.exists():
+            # Packaging factors count base units; a new base unit would silently change their meaning.
             raise ValidationFailed(
-                fields={"base_unit": [str(_("This unit is one of the product's packaging units."))]}
+                fields={"base_unit": [str(_("Remove the packaging units before changing the base unit."))]}
             )
         with duplicates_refused():
             record_update(actor=actor, company=company, obj=locked, data=data, version=version)

@@ -232,3 +232,13 @@ def test_unit_ratio_must_be_positive(company, admin):
     with pytest.raises(ValidationFailed) as caught:
         unit_create(actor=admin, company=company, code="t", name="吨", category="weight", ratio=Decimal("0"))
     assert "ratio" in caught.value.fields
+
+
+def test_the_base_unit_stays_while_packaging_units_count_in_it(printer, company, admin, units):
+    with pytest.raises(ValidationFailed) as caught:
+        product_update(
+            actor=admin, company=company, product=printer, data={"base_unit": units["kg"]}, version=1
+        )
+    assert "base_unit" in caught.value.fields
+    printer.refresh_from_db()
+    assert printer.base_unit == units["pcs"]
