@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from heyi.platform import access as platform_access
@@ -54,14 +55,14 @@ def _owner(company, owner_id: uuid.UUID | None):
         return None
     owner = company_members(company).filter(pk=owner_id).first()
     if owner is None:
-        raise ValidationFailed(fields={"owner_id": ["Not found."]})
+        raise ValidationFailed(fields={"owner_id": [_("Not found.")]})
     return owner
 
 
 def _tags(company, tag_ids: list[uuid.UUID]) -> list[Tag]:
     tags = list(Tag.objects.filter(company=company, pk__in=tag_ids))
     if len(tags) != len(set(tag_ids)):
-        raise ValidationFailed(fields={"tag_ids": ["Not found."]})
+        raise ValidationFailed(fields={"tag_ids": [_("Not found.")]})
     return tags
 
 
