@@ -224,6 +224,9 @@ def _string(schema: dict) -> str:
     n = next(_counter)
     candidates = [f"sec{n}", "1", "1.00", "0.13", f"SEC{n}", "2026-03-15"]
     pattern = schema.get("pattern")
+    choice = re.match(r"^\^\(([\w-]+)[|)]", pattern or "")
+    if choice:  # a choice written as a pattern: ^(stockable|consumable|service)$
+        return choice.group(1)
     if pattern:
         for text in candidates:
             try:

@@ -47,6 +47,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    """The answer to a locked-out sign-in, on the web page and on the API's token endpoint alike."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        from heyi.platform.http.errors import error_body
+
+        return JsonResponse(error_body(LockedOut.code, LockedOut.default_message), status=429)
     form = LoginForm()
+    form.cleaned_data = {}  # an unbound form takes an error only once it has cleaned data
     form.add_error(None, str(LockedOut.default_message))
     return render(request, "web/login.html", {"form": form, "title": _("Sign in")}, status=429)
