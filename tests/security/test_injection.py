@@ -50,7 +50,7 @@ def _db_error(text: str) -> str | None:
 
 def test_t09_injection_in_every_list_parameter_is_refused_or_harmless(demo):
     doc = openapi()
-    ours = harvest(api_client(demo.admin, demo.a), doc)
+    ours = harvest(api_client(demo.admin, demo.a), doc, demo.record_refs(demo.a))
     client = api_client(demo.admin, demo.a)
     probes, problems = 0, []
     lists = [op for op in operations(doc) if op.method == "get" and not op.is_public]

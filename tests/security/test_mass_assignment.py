@@ -6,7 +6,17 @@ from django.contrib.auth.models import Group
 from heyi.platform.models import User
 
 from .figures import report
-from .walker import api_client, body_for, call, company_models, openapi, operations, properties, record_url
+from .walker import (
+    api_client,
+    body_for,
+    call,
+    company_models,
+    openapi,
+    operations,
+    properties,
+    record_url,
+    with_our_references,
+)
 from .walker import harvest as harvest_ids
 
 FORGED_NUMBER = "HACK-2026-999999"
@@ -77,7 +87,7 @@ def _row_values(obj) -> dict:
 
 def test_t05_forged_tenant_owner_flags_state_number_and_version_are_never_applied(demo):
     doc = openapi()
-    ours = harvest_ids(api_client(demo.admin, demo.a), doc)
+    ours = harvest_ids(api_client(demo.admin, demo.a), doc, demo.record_refs(demo.a))
     client = api_client(demo.admin, demo.a)
     forged = _forged(demo)
     flags = _people_flags()
@@ -93,7 +103,8 @@ def test_t05_forged_tenant_owner_flags_state_number_and_version_are_never_applie
         declared = set(properties(op.body_schema, doc))
         for binding in bindings:  # the first object may refuse any change (the admin role)
             base = ours.details.get(record_url(op, binding)) if op.params else None
-            body = body_for(op, doc, base) | {k: v for k, v in forged.items() if k not in declared}
+            body = with_our_references(body_for(op, doc, base), op, doc, ours, demo.record_refs(demo.a))
+            body |= {k: v for k, v in forged.items() if k not in declared}
             response = call(client, op, op.url(binding), body)
             probes += 1
             if response.status_code not in (403, 409):

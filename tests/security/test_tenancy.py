@@ -21,12 +21,15 @@ from .walker import (
     harvest,
     id_fields,
     id_params,
+    ids_of_kind,
     is_list_field,
     iter_list_paths,
     leaked_ids,
+    list_calls,
     openapi,
     operations,
     record_url,
+    required_query,
     snapshot,
     source_list,
 )
@@ -34,16 +37,20 @@ from .walker import (
 
 def test_t01_another_company_gets_404_for_every_one_of_our_ids_and_sees_none_in_its_lists(demo):
     doc = openapi()
-    ours = harvest(api_client(demo.admin, demo.a), doc)
+    ours = harvest(api_client(demo.admin, demo.a), doc, demo.record_refs(demo.a))
     assert ours.item_ids, "the demo company's lists gave nothing to probe with"
     them = api_client(demo.admin2, demo.b)
     before = snapshot(demo.a)
     probes, leaks, problems = 0, 0, []
 
+    our_refs = demo.record_refs(demo.a)
     for op in iter_list_paths(doc):
         if op.is_public:
             continue
-        for params in ({}, {"company": str(demo.a.pk)}, {"company_id": str(demo.a.pk)}):
+        variants = [{}, {"company": str(demo.a.pk)}, {"company_id": str(demo.a.pk)}]
+        if required_query(op):
+            variants = list_calls(op, our_refs)
+        for params in variants:
             response = them.get(op.path, **params)
             probes += 1
             leaked = leaked_ids(response.content, ours.item_ids)
@@ -105,7 +112,7 @@ def _owner_of(item: dict) -> str | None:
 
 def test_t04_own_and_department_scopes_hide_colleagues_records_on_lists_and_details(demo):
     doc = openapi()
-    ours = harvest(api_client(demo.admin, demo.a), doc)
+    ours = harvest(api_client(demo.admin, demo.a), doc, demo.record_refs(demo.a))
     for username in ("sales", "sales_manager"):
         _check_scope(demo, doc, ours, username)
 
@@ -152,25 +159,10 @@ def _check_scope(demo, doc, ours: Harvest, username: str) -> None:
     assert not problems, "\n".join(problems[:30])
 
 
-def _candidates(field: str, op: Operation, theirs: Harvest) -> list[str]:
-    """The other company's ids to put in a field: of the matching kind when the name says it,
-    otherwise one of every kind."""
-    stem = field.removesuffix("_ids").removesuffix("_id").replace("_", "-")
-    collection = "/" + op.path.strip("/").split("/")[0]
-    guesses = [f"/{stem}s", f"/{stem}es", f"/{stem[:-1]}ies", f"/{stem}"]
-    if stem == "parent":
-        guesses.insert(0, collection)
-    for guess in guesses:
-        bindings = theirs.bindings.get(guess)
-        if bindings:
-            return [b[k] for b in bindings[:2] for k in list(b)[-1:]]
-    return [bs[0][list(bs[0])[-1]] for bs in theirs.bindings.values() if bs]
-
-
 def test_t02_creating_or_changing_with_another_companys_ids_is_refused_and_writes_nothing(demo):
     doc = openapi()
-    ours = harvest(api_client(demo.admin, demo.a), doc)
-    theirs = harvest(api_client(demo.admin2, demo.b), doc)
+    ours = harvest(api_client(demo.admin, demo.a), doc, demo.record_refs(demo.a))
+    theirs = harvest(api_client(demo.admin2, demo.b), doc, demo.record_refs(demo.b))
     client = api_client(demo.admin, demo.a)
     probes, meaningful, problems, vacuous = 0, 0, [], set()
     for op in operations(doc):
@@ -187,7 +179,7 @@ def test_t02_creating_or_changing_with_another_companys_ids_is_refused_and_write
         base = ours.details.get(record_url(op, binding)) if op.params else None
         before = (snapshot(demo.a), snapshot(demo.b))
         for field in fields:
-            for foreign in _candidates(field, op, theirs):
+            for foreign in ids_of_kind(field, op, theirs):
                 body = body_for(op, doc, base)
                 body[field] = [foreign] if is_list_field(op, doc, field) else foreign
                 response = call(client, op, op.url(binding), body)
@@ -223,7 +215,7 @@ IMPERSONATION = ("user", "as_user", "company", "sudo")
 def test_t06_user_company_and_sudo_parameters_change_nothing_for_a_non_admin(demo):
     doc = openapi()
     client = api_client(demo.sales, demo.a)
-    theirs = harvest(api_client(demo.admin2, demo.b), doc)
+    theirs = harvest(api_client(demo.admin2, demo.b), doc, demo.record_refs(demo.b))
     probes, problems = 0, []
     variants = [
         {"user": str(demo.admin.pk)},

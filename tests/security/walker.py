@@ -128,8 +128,21 @@ class Harvest:
         return self.bindings.get(source_list(path, params[-1]), [])
 
 
-def harvest(client: ApiClient, doc: dict) -> Harvest:
-    """Call every GET list (nested ones with the parents' ids) and keep the ids found."""
+def required_query(op: Operation) -> set[str]:
+    return {p["name"] for p in op.query_params if p.get("required")}
+
+
+def list_calls(op: Operation, refs: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Query parameters to call a list with: none, or the records it requires (`?record=&record_id=`)."""
+    needed = required_query(op)
+    if not needed:
+        return [{}]
+    return [ref for ref in refs if needed <= set(ref)][:3]
+
+
+def harvest(client: ApiClient, doc: dict, refs: list[dict[str, str]] = ()) -> Harvest:
+    """Call every GET list (nested ones with the parents' ids, per-record ones with `refs`)
+    and keep the ids found."""
     result = Harvest()
     gets = sorted(
         (op for op in operations(doc) if op.method == "get"), key=lambda op: (len(op.params), op.path)
@@ -138,9 +151,12 @@ def harvest(client: ApiClient, doc: dict) -> Harvest:
         if any(not p.endswith("_id") and p != "id" for p in op.params):
             continue
         parents = result.for_path(op.path)[:3] if op.params else [{}]
-        for parent in parents:
+        if not parents:
+            continue
+        calls = [(parent, query) for parent in parents for query in list_calls(op, list(refs))]
+        for parent, query in calls or [(parents[0], {})]:
             url = op.url(parent)
-            response = client.get(url)
+            response = client.get(url, **query)
             result.list_status.setdefault(op.path, response.status_code)
             if response.status_code != 200:
                 continue
@@ -358,3 +374,33 @@ def call(client: ApiClient, op: Operation, url: str, body: Any = None, **headers
     if op.method in ("get", "delete"):
         return client._call(op.method, url, headers=headers or None)
     return client._call(op.method, url, body if body is not None else {}, headers or None)
+
+
+def ids_of_kind(field: str, op: Operation, theirs: Harvest) -> list[str]:
+    """The other company's ids to put in a field: of the matching kind when the name says it,
+    otherwise one of every kind."""
+    stem = field.removesuffix("_ids").removesuffix("_id").replace("_", "-")
+    collection = "/" + op.path.strip("/").split("/")[0]
+    guesses = [f"/{stem}s", f"/{stem}es", f"/{stem[:-1]}ies", f"/{stem}"]
+    if stem == "parent":
+        guesses.insert(0, collection)
+    for guess in guesses:
+        bindings = theirs.bindings.get(guess)
+        if bindings:
+            return [b[k] for b in bindings[:2] for k in list(b)[-1:]]
+    return [bs[0][list(bs[0])[-1]] for bs in theirs.bindings.values() if bs]
+
+
+def with_our_references(
+    body: dict, op: Operation, doc: dict, ours: Harvest, refs: list[dict[str, str]]
+) -> dict:
+    """The body with its object references pointing at objects of our own company."""
+    props = properties(op.body_schema, doc) if op.body_schema else {}
+    if {"record", "record_id"} <= set(props) and refs:
+        body = {**body, **refs[0]}
+    for name in id_fields(op, doc):
+        if name in body and name != "record_id" and not is_list_field(op, doc, name):
+            stem = name.removesuffix("_id").replace("_", "-")
+            if any(ours.bindings.get(g) for g in (f"/{stem}s", f"/{stem}es", f"/{stem[:-1]}ies", f"/{stem}")):
+                body[name] = ids_of_kind(name, op, ours)[0]
+    return body
