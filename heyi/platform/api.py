@@ -8,7 +8,6 @@ from ninja import Router, Status
 from . import access, api_records, selectors
 from .errors import NotFound, ValidationFailed
 from .http.auth import api_auth
-from .services.accounts import token_issue
 from .http.pagination import ordered, paginate, text_search
 from .models import Department, Employee, Job, Notification, Role, User
 from .permissions import MANAGE_JOBS, MANAGE_ROLES, MANAGE_USERS, VIEW_PEOPLE
@@ -41,6 +40,7 @@ from .schemas import (
 from .services import jobs as job_services
 from .services import notifications as notification_services
 from .services import tenancy
+from .services.accounts import token_issue
 from .services.auth import user_login_check
 
 ERRORS = {

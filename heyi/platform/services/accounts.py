@@ -5,6 +5,7 @@ open on a shared computer cannot take the account over.
 """
 
 import hashlib
+import uuid
 import secrets
 
 from django.contrib.auth import password_validation
@@ -42,7 +43,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return record, raw
 
 
-def api_token_revoke(*, user: User, token_id: object) -> ApiToken:
+def api_token_revoke(*, user: User, token_id: uuid.UUID | str) -> ApiToken:
     with transaction.atomic():
         record = (
             ApiToken.objects.select_for_update()
