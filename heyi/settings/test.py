@@ -7,6 +7,8 @@ import dj_database_url
 from .base import *  # noqa: F401,F403
 
 SECRET_KEY = "test-secret-key-not-for-production"
+# Tests assert English messages unless they choose Chinese (Accept-Language or the language cookie).
+LANGUAGE_CODE = "en"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}

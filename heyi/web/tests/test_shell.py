@@ -82,3 +82,11 @@ def test_a_busy_database_answers_503_not_500(web, monkeypatch):
     r = web.get("/")
     assert r.status_code == 503
     assert r["Retry-After"] == "1"
+
+
+def test_pages_speak_chinese_when_asked(db):
+    r = Client(headers={"Accept-Language": "zh-hans"}).get("/login/")
+    assert 'lang="zh-hans"' in r.content.decode()
+    assert "登录" in r.content.decode()
+    r = Client(headers={"Accept-Language": "en"}).get("/login/")
+    assert "Sign in" in r.content.decode()
