@@ -5,8 +5,8 @@ open on a shared computer cannot take the account over.
 """
 
 import hashlib
-import uuid
 import secrets
+import uuid
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
