@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from ..errors import StaleVersion, ValidationFailed
+from ..errors import Conflict, InvalidTransition, StaleVersion, ValidationFailed
 from ..models import Company, User, Versioned
 from .audit import audit_record, jsonable
 
@@ -111,8 +112,6 @@ def record_transition(
     allowed: dict[str, Iterable[str]],
 ) -> None:
     """Move a status field along the table of allowed transitions, audited."""
-    from ..errors import InvalidTransition
-
     old = getattr(obj, field)
     if new not in allowed.get(old, ()):
         raise InvalidTransition(current=old, target=new)
@@ -124,28 +123,18 @@ def record_transition(
 
 
 def record_delete(*, actor: User | None, company: Company, obj: models.Model) -> None:
+    """Delete a record that nothing uses any more; what it held stays in the audit row."""
     snapshot = field_values(obj, _editable_names(obj))
-    repr_ = str(obj)
-    pk = str(obj.pk)
     audit_record(
         actor=actor,
         company=company,
         action="delete",
-        object_type="",
         obj=obj,
         changes={k: [v, None] for k, v in snapshot.items() if v not in (None, "")},
-        object_id=pk,
-        object_repr=repr_,
     )
     try:
         obj.delete()
     except models.ProtectedError:
-        from ..errors import Conflict
-
-        raise Conflict(_in_use_message())
-
-
-def _in_use_message() -> Any:
-    from django.utils.translation import gettext_lazy as _
-
-    return _("This record is still used by other records and cannot be deleted; deactivate it instead.")
+        raise Conflict(
+            _("This record is still used by other records and cannot be deleted; deactivate it instead.")
+        )
