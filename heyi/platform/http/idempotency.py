@@ -1,8 +1,10 @@
 """`Idempotency-Key` on API POSTs: the first response is kept and replayed for repeats.
 
-Keys are scoped per company and user. The same key with another body is refused (422); a
-repeat that arrives while the first is still running gets 409. A 5xx is not kept, so the
-client's retry runs again.
+Keys are scoped per company and user. The key, the request's writes and the kept answer
+commit in one transaction: a request that dies half-way (a killed worker, a dropped database
+connection, a 5xx) leaves neither its writes nor its key behind, so the client's retry runs
+once. A repeat that arrives while the first is still running waits on the key's unique index
+and then gets the replay. The same key with another body is refused (422).
 """
 
 import hashlib
@@ -57,45 +59,37 @@ class IdempotencyMiddleware:
         digest = hashlib.sha256(
             request.method.encode() + request.get_full_path().encode() + b"\n" + request.body
         ).hexdigest()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    company=company, user=user, key=key, request_hash=digest
-                )
-        except IntegrityError:
-            record = IdempotencyRecord.objects.get(company=company, user=user, key=key)
-            if record.request_hash != digest:
-                return JsonResponse(
-                    error_body(
-                        "idempotency_key_reused", _("This idempotency key was used with a different request.")
-                    ),
-                    status=422,
-                )
-            if record.status_code is None:
-                return JsonResponse(
-                    error_body(
-                        "idempotency_in_flight", _("The first request with this key is still running.")
-                    ),
-                    status=409,
-                )
-            replay = HttpResponse(
-                bytes(record.response_body or b""),
-                status=record.status_code,
-                content_type=record.response_type or "application/json",
-            )
-            replay["Idempotent-Replayed"] = "true"
-            return replay
-        try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        company=company, user=user, key=key, request_hash=digest
+                    )
+            except IntegrityError:
+                return _replay(IdempotencyRecord.objects.get(company=company, user=user, key=key), digest)
             response = self.get_response(request)
-        except Exception:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-            raise
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        else:
-            IdempotencyRecord.objects.filter(pk=record.pk).update(
-                status_code=response.status_code,
-                response_body=response.content,
-                response_type=response.get("Content-Type", "application/json")[:100],
-            )
+            if response.status_code >= 500 or getattr(response, "streaming", False):
+                transaction.set_rollback(True)
+            else:
+                record.status_code = response.status_code
+                record.response_body = response.content
+                record.response_type = response.get("Content-Type", "application/json")[:100]
+                record.save(update_fields=["status_code", "response_body", "response_type", "updated_at"])
         return response
+
+
+def _replay(record: IdempotencyRecord, digest: str) -> HttpResponse:
+    if record.request_hash != digest:
+        return JsonResponse(
+            error_body(
+                "idempotency_key_reused", _("This idempotency key was used with a different request.")
+            ),
+            status=422,
+        )
+    replay = HttpResponse(
+        bytes(record.response_body or b""),
+        status=record.status_code,
+        content_type=record.response_type or "application/json",
+    )
+    replay["Idempotent-Replayed"] = "true"
+    return replay
