@@ -171,6 +171,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Signed download links live this long, in seconds.
 HEYI_DOWNLOAD_LINK_TTL = 3600
+# Webhooks may call a receiver on this machine (loopback) only when this is on; private and
+# reserved networks stay refused either way.
+HEYI_WEBHOOK_ALLOW_PRIVATE = os.environ.get("HEYI_WEBHOOK_ALLOW_PRIVATE", "") == "1"
 
 LOGGING = {
     "version": 1,

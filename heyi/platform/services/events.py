@@ -30,6 +30,7 @@ def _claim(limit: int) -> list[OutboxEvent]:
 
 
 def _run_event(event: OutboxEvent) -> None:
+    """Each handler commits with its own HandlerRun, so a failing sibling cannot undo it."""
     domain_event = None
     done = set(HandlerRun.objects.filter(event=event).values_list("handler", flat=True))
     for handler in async_handlers(event.type, event):
@@ -63,8 +64,7 @@ def events_dispatch(*, limit: int = 100) -> dict[str, int]:
         events = _claim(limit)
         for event in events:
             try:
-                with transaction.atomic():
-                    _run_event(event)
+                _run_event(event)
             except Exception:
                 event.attempts += 1
                 event.last_error = traceback.format_exc()[-4000:]

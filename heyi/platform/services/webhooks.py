@@ -96,7 +96,7 @@ def address_allowed(address: str) -> bool:
         if inner is not None:
             return address_allowed(str(inner))
     if ip.is_loopback:
-        return bool(getattr(settings, "HEYI_WEBHOOK_ALLOW_PRIVATE", False))
+        return bool(settings.HEYI_WEBHOOK_ALLOW_PRIVATE)
     return not (
         ip.is_private
         or ip.is_link_local
