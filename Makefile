@@ -18,11 +18,14 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Heyi is running at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	@echo "Heyi is running at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop); jobs and events log to var/"
+	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
+	$(PY) manage.py dispatch_events --loop > var/dispatcher.log 2>&1 & dispatcher=$$!; \
+	trap 'kill $$worker $$dispatcher 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=heyi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 worker: install
 	$(PY) manage.py db_worker
