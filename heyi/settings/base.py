@@ -20,6 +20,8 @@ HEYI_APPS = [
     "heyi.partners",
     "heyi.catalog",
     "heyi.inventory",
+    "heyi.purchasing",
+    "heyi.sales",
 ]
 
 INSTALLED_APPS = [
