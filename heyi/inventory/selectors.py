@@ -1,11 +1,28 @@
-from django.db.models import QuerySet
+"""Reads of inventory: stock levels, batches, reservations, and the ledger check."""
 
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
+
+from heyi.catalog.models import Product
 from heyi.platform import modules
-from heyi.platform.access import require_module, scoped
+from heyi.platform.access import require_module, require_perm, scoped
 from heyi.platform.models import Company, User
 
-from .models import Warehouse
-from .permissions import VIEW_WAREHOUSE
+from .models import (
+    Batch,
+    BatchBalance,
+    CostAdjustment,
+    InventorySettings,
+    ProductValuation,
+    Reservation,
+    StockBalance,
+    StockMove,
+    Warehouse,
+)
+from .permissions import VIEW_STOCK, VIEW_WAREHOUSE
+
+ZERO = Decimal(0)
 
 
 def warehouse_list(*, user: User, company: Company, active: bool | None = None) -> QuerySet[Warehouse]:
@@ -14,3 +31,125 @@ def warehouse_list(*, user: User, company: Company, active: bool | None = None) 
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs
+
+
+def stock_available(company: Company, product: Product, warehouse: Warehouse | None = None) -> Decimal:
+    """Available (on hand - reserved) in the company's stock warehouses, or in one; one query."""
+    qs = StockBalance.objects.filter(company=company, product=product)
+    qs = (
+        qs.filter(warehouse=warehouse)
+        if warehouse is not None
+        else qs.filter(warehouse__kind=Warehouse.Kind.STOCK)
+    )
+    total = qs.aggregate(total=Sum("on_hand") - Sum("reserved"))["total"]
+    return total if total is not None else ZERO
+
+
+def stock_levels(
+    *, user: User, company: Company, product: Product | None = None, warehouse: Warehouse | None = None
+) -> QuerySet[StockBalance]:
+    """Balances with stock or reservations, each with `available`, for the stock page and API."""
+    require_module(company, modules.ERP)
+    require_perm(user, company, VIEW_STOCK)
+    qs = (
+        StockBalance.objects.filter(company=company)
+        .exclude(on_hand=0, reserved=0)
+        .select_related("product", "product__base_unit", "warehouse")
+        .annotate(available_qty=F("on_hand") - F("reserved"))
+    )
+    if product is not None:
+        qs = qs.filter(product=product)
+    if warehouse is not None:
+        qs = qs.filter(warehouse=warehouse)
+    return qs
+
+
+def reserved_for(company: Company, origin_type: str, origin_id: str) -> Decimal:
+    total = Reservation.objects.filter(
+        company=company, origin_type=origin_type, origin_id=origin_id
+    ).aggregate(total=Sum("quantity"))["total"]
+    return total if total is not None else ZERO
+
+
+def batches_fefo(company: Company, product: Product, warehouse: Warehouse) -> list[tuple[Batch, Decimal]]:
+    """Batches with stock in the warehouse, the one that expires first first (no date last)."""
+    rows = (
+        BatchBalance.objects.filter(company=company, product=product, warehouse=warehouse, on_hand__gt=0)
+        .select_related("batch")
+        .order_by(F("batch__expiry_date").asc(nulls_last=True), "batch__code")
+    )
+    return [(row.batch, row.on_hand) for row in rows]
+
+
+def move_cost(company: Company, move: StockMove) -> Decimal:
+    """The move's value as finally costed: recorded value plus later revaluations."""
+    adjustments = CostAdjustment.objects.filter(company=company, move=move).aggregate(total=Sum("amount"))
+    return move.value + (adjustments["total"] or ZERO)
+
+
+def stock_differences(company: Company | None = None) -> list[str]:
+    """Every place where the kept figures disagree with the ledger (empty when all is well).
+
+    Balances and batch balances against the sum of moves, reserved against the reservations,
+    valuations against the moves' quantities and values plus revaluations.
+    """
+    companies = [company] if company is not None else list(Company.objects.all())
+    found: list[str] = []
+    for c in companies:
+        found += _compare(
+            f"{c.code} on hand",
+            _sums(StockMove.objects.filter(company=c), ("product_id", "warehouse_id"), "quantity"),
+            {(b.product_id, b.warehouse_id): b.on_hand for b in StockBalance.objects.filter(company=c)},
+        )
+        found += _compare(
+            f"{c.code} batch on hand",
+            _sums(
+                StockMove.objects.filter(company=c, batch__isnull=False),
+                ("product_id", "warehouse_id", "batch_id"),
+                "quantity",
+            ),
+            {
+                (b.product_id, b.warehouse_id, b.batch_id): b.on_hand
+                for b in BatchBalance.objects.filter(company=c)
+            },
+        )
+        found += _compare(
+            f"{c.code} reserved",
+            _sums(Reservation.objects.filter(company=c), ("product_id", "warehouse_id"), "quantity"),
+            {(b.product_id, b.warehouse_id): b.reserved for b in StockBalance.objects.filter(company=c)},
+        )
+        values = _sums(StockMove.objects.filter(company=c), ("product_id",), "value")
+        for key, amount in _sums(
+            CostAdjustment.objects.filter(company=c), ("move__product_id",), "amount"
+        ).items():
+            values[key] = values.get(key, ZERO) + amount
+        valuations = list(ProductValuation.objects.filter(company=c))
+        found += _compare(
+            f"{c.code} valued quantity",
+            _sums(StockMove.objects.filter(company=c), ("product_id",), "quantity"),
+            {(v.product_id,): v.quantity for v in valuations},
+        )
+        found += _compare(f"{c.code} value", values, {(v.product_id,): v.value for v in valuations})
+        if not InventorySettings.objects.filter(company=c, allow_negative_stock=True).exists():
+            found += [
+                f"{c.code} below zero {b.product_id} {b.warehouse_id}: {b.on_hand} on hand, {b.reserved} reserved"
+                for b in StockBalance.objects.filter(company=c).filter(
+                    Q(on_hand__lt=0) | Q(reserved__gt=F("on_hand"))
+                )
+            ]
+    return found
+
+
+def _sums(qs: QuerySet, keys: tuple[str, ...], field: str) -> dict[tuple, Decimal]:
+    return {
+        tuple(row[k] for k in keys): row["total"]
+        for row in qs.values(*keys).annotate(total=Sum(field)).order_by()
+    }
+
+
+def _compare(label: str, ledger: dict[tuple, Decimal], kept: dict[tuple, Decimal]) -> list[str]:
+    return [
+        f"{label} {' '.join(map(str, key))}: ledger {ledger.get(key, ZERO)}, kept {kept.get(key, ZERO)}"
+        for key in sorted(set(ledger) | set(kept), key=str)
+        if ledger.get(key, ZERO) != kept.get(key, ZERO)
+    ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("warehouses/<uuid:pk>/", views.warehouse_detail, name="warehouse_detail"),
     path("warehouses/<uuid:pk>/edit/", views.warehouse_edit, name="warehouse_edit"),
     path("warehouses/<uuid:pk>/deactivate/", views.warehouse_deactivate, name="warehouse_deactivate"),
+    path("stock-alerts/", views.stock_alert_list, name="stock_alert_list"),
 ]

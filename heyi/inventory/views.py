@@ -13,7 +13,8 @@ from heyi.platform.webkit import Column, Filter, ListSpec, company_view, detail_
 from . import selectors
 from .access import access_warehouse
 from .forms import WarehouseForm
-from .permissions import MANAGE_WAREHOUSE, VIEW_WAREHOUSE
+from .models import StockAlert
+from .permissions import MANAGE_WAREHOUSE, VIEW_STOCK, VIEW_WAREHOUSE
 from .services import warehouses
 
 
@@ -129,3 +130,27 @@ def warehouse_deactivate(request: HttpRequest, pk) -> HttpResponse:
     warehouse = access_warehouse(user=request.user, company=request.company, id=pk)
     warehouses.warehouse_deactivate(actor=request.user, company=request.company, warehouse=warehouse)
     return redirect("inventory:warehouse_detail", pk=pk)
+
+
+@company_view(perm=VIEW_STOCK, module=modules.ERP)
+def stock_alert_list(request: HttpRequest) -> HttpResponse:
+    qs = StockAlert.objects.filter(company=request.company).select_related("product", "product__base_unit")
+    spec = ListSpec(
+        title=_("Stock alerts"),
+        columns=[
+            Column("product", _("Product")),
+            Column("available", _("Available")),
+            Column("safety_stock", _("Safety stock")),
+            Column("state", _("State")),
+            Column("created_at", _("Raised at")),
+            Column("closed_at", _("Closed at")),
+        ],
+        search_fields=("product__sku", "product__name", "product__mnemonic"),
+        ordering_fields=("created_at", "available"),
+        default_ordering="-created_at",
+        filters=[
+            Filter("state", _("State"), list(StockAlert.State.choices), lookup="state"),
+        ],
+        export_name="stock-alerts",
+    )
+    return list_page(request, qs, spec)

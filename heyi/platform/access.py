@@ -76,6 +76,21 @@ def require_perm(user: User, company: Company, codename: str) -> None:
         raise NotPermitted(permission=codename)
 
 
+def holders_of(company: Company, codename: str) -> list[User]:
+    """Active members whose roles grant `codename` explicitly (the people to tell, not admins)."""
+    role_ids = [
+        role.pk for role in Role.objects.filter(company=company) if codename in (role.permissions or [])
+    ]
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__company=company,
+            memberships__is_active=True,
+            memberships__roles__in=role_ids,
+        ).distinct()
+    )
+
+
 def enabled_modules(company: Company) -> set[str]:
     cache: dict = company.__dict__.setdefault("_heyi_modules", {})
     if "set" not in cache:

@@ -15,7 +15,7 @@ from ..access import access_warehouse
 from ..models import Warehouse
 from ..permissions import MANAGE_WAREHOUSE
 
-WAREHOUSE_FIELDS = {"code", "name", "address", "manager", "is_active"}
+WAREHOUSE_FIELDS = {"code", "name", "address", "manager", "priority", "is_active"}
 
 
 def _check(actor: User, company: Company, manager: Employee | None) -> None:
@@ -40,10 +40,20 @@ def warehouse_create(
     name: str,
     address: str = "",
     manager: Employee | None = None,
+    kind: str = Warehouse.Kind.STOCK,
+    priority: int = 10,
     is_active: bool = True,
 ) -> Warehouse:
     _check(actor, company, manager)
-    warehouse = Warehouse(code=code, name=name, address=address, manager=manager, is_active=is_active)
+    warehouse = Warehouse(
+        code=code,
+        name=name,
+        address=address,
+        manager=manager,
+        kind=kind,
+        priority=priority,
+        is_active=is_active,
+    )
     try:
         with transaction.atomic():
             _code_free(company, code)
@@ -72,3 +82,22 @@ def warehouse_deactivate(*, actor: User, company: Company, warehouse: Warehouse)
     return warehouse_update(
         actor=actor, company=company, warehouse=warehouse, data={"is_active": False}, version=None
     )
+
+
+def special_warehouse(*, company: Company, kind: str) -> Warehouse:
+    """The company's transit or quarantine warehouse, made on first use."""
+    names = {
+        Warehouse.Kind.TRANSIT: ("TRANSIT", _("Goods in transit")),
+        Warehouse.Kind.QUARANTINE: ("QUARANTINE", _("Quarantine")),
+    }
+    code, name = names[Warehouse.Kind(kind)]
+    found = (
+        Warehouse.objects.filter(company=company, kind=kind, is_active=True).order_by("created_at").first()
+    )
+    if found is not None:
+        return found
+    with transaction.atomic():
+        warehouse, _created = Warehouse.objects.get_or_create(
+            company=company, code=code, defaults={"name": str(name), "kind": kind, "priority": 999}
+        )
+    return warehouse

@@ -1,0 +1,55 @@
+"""The rows a stock posting locks, always valuations first, then balances, each by primary key.
+
+Rows that do not exist yet (a product's first receipt in a warehouse) are inserted first with
+ON CONFLICT DO NOTHING, so two first receipts racing for one pair both find a row to lock.
+"""
+
+import uuid
+from collections.abc import Iterable
+
+from django.db import models
+
+from heyi.platform.models import Company
+
+from .models import BatchBalance, ProductValuation, StockBalance
+
+
+def _ensure_and_lock(
+    model: type[models.Model], company: Company, keys: set[tuple], fields: tuple[str, ...]
+) -> dict[tuple, models.Model]:
+    if not keys:
+        return {}
+    q = models.Q()
+    for key in keys:
+        q |= models.Q(**dict(zip(fields, key, strict=True)))
+    existing = set(model.objects.filter(q, company=company).values_list(*fields))  # type: ignore[attr-defined]
+    missing = keys - existing
+    if missing:
+        model.objects.bulk_create(  # type: ignore[attr-defined]
+            [
+                model(company=company, **dict(zip(fields, key, strict=True)))
+                for key in sorted(missing, key=str)
+            ],
+            ignore_conflicts=True,
+        )
+    rows = model.objects.select_for_update().filter(q, company=company).order_by("pk")  # type: ignore[attr-defined]
+    return {tuple(getattr(row, f) for f in fields): row for row in rows}
+
+
+def lock_valuations(company: Company, product_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, ProductValuation]:
+    rows = _ensure_and_lock(ProductValuation, company, {(p,) for p in product_ids}, ("product_id",))
+    return {key[0]: row for key, row in rows.items()}  # type: ignore[misc]
+
+
+def lock_balances(
+    company: Company, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]
+) -> dict[tuple[uuid.UUID, uuid.UUID], StockBalance]:
+    return _ensure_and_lock(StockBalance, company, set(pairs), ("product_id", "warehouse_id"))  # type: ignore[return-value]
+
+
+def lock_batch_balances(
+    company: Company, triples: Iterable[tuple[uuid.UUID, uuid.UUID, uuid.UUID]]
+) -> dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], BatchBalance]:
+    return _ensure_and_lock(  # type: ignore[return-value]
+        BatchBalance, company, set(triples), ("product_id", "warehouse_id", "batch_id")
+    )

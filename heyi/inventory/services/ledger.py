@@ -1,0 +1,588 @@
+"""The stock ledger: every receipt, issue, transfer and reservation goes through here.
+
+Other apps describe what moves (`MoveLine`) and from which document (`Origin`); this module
+converts units, locks the rows it changes in a fixed order, writes the moves, keeps balances
+and the moving-average valuation in step in the same transaction, and tells the rest.
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from heyi.catalog.models import Product, Unit
+from heyi.catalog.selectors import unit_convert
+from heyi.platform import modules
+from heyi.platform.access import require_module
+from heyi.platform.errors import ValidationFailed
+from heyi.platform.eventbus import publish
+from heyi.platform.models import Company, User
+from heyi.platform.retrying import retry_when_busy
+from heyi.platform.services.audit import audit_record
+
+from ..errors import AlreadyReversed, InsufficientStock, NotReserved
+from ..events import StockMoved, StockShortage
+from ..locks import lock_balances, lock_batch_balances, lock_valuations
+from ..models import (
+    Batch,
+    BatchBalance,
+    CostAdjustment,
+    InventorySettings,
+    Location,
+    ProductValuation,
+    Reservation,
+    StockBalance,
+    StockMove,
+    Warehouse,
+)
+from .alerts import stock_alerts_refresh
+
+CENT = Decimal("0.01")
+COST = Decimal("0.000001")
+QTY = Decimal("0.0001")
+ZERO = Decimal(0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Origin:
+    """The document a move or reservation comes from, as the ledger shows it."""
+
+    type: str
+    id: str
+    reference: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class MoveLine:
+    """What moves: a positive quantity in `unit` (default the base unit); cost per `unit`."""
+
+    product: Product
+    warehouse: Warehouse
+    quantity: Decimal
+    unit: Unit | None = None
+    batch: Batch | None = None
+    unit_cost: Decimal | None = None
+    location: Location | None = None
+    reservation: Origin | None = None
+
+
+@dataclasses.dataclass
+class _Leg:
+    """One move to write: signed base quantity; `mirror` takes the previous leg's value back."""
+
+    line: MoveLine
+    index: int
+    quantity: Decimal
+    cost: Decimal | None
+    kind: str
+    mirror: bool = False
+    value: Decimal | None = None
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _field_error(prefix: str, field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(fields={f"{prefix}{field}": [message]})
+
+
+def _product_quantity(
+    company: Company, product: Product, quantity: Decimal, unit: Unit | None, prefix: str
+) -> Decimal:
+    """`quantity` of `unit` in the product's base unit, refusing what cannot be stocked or moved."""
+    if product.company_id != company.pk:
+        raise _field_error(prefix, "product", _("Not found."))
+    if product.kind == Product.Kind.SERVICE:
+        raise _field_error(prefix, "product", _("A service is not kept in stock."))
+    if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
+        raise _field_error(prefix, "quantity", _("Enter a quantity greater than zero."))
+    unit = unit or product.base_unit
+    if unit.company_id != company.pk:
+        raise _field_error(prefix, "unit", _("Not found."))
+    base = unit_convert(quantity, unit, product.base_unit, product)
+    if base <= 0:
+        raise _field_error(prefix, "quantity", _("The quantity is too small for the product's unit."))
+    return base
+
+
+def _base_quantity(company: Company, line: MoveLine, index: int) -> Decimal:
+    """The line's quantity in the product's base unit, after every check of the line itself."""
+    prefix = f"lines[{index}]."
+    product, warehouse = line.product, line.warehouse
+    if warehouse.company_id != company.pk:
+        raise _field_error(prefix, "warehouse", _("Not found."))
+    if not warehouse.is_active:
+        raise _field_error(prefix, "warehouse", _("This warehouse is no longer active."))
+    if line.batch is not None and (
+        line.batch.company_id != company.pk or line.batch.product_id != product.pk
+    ):
+        raise _field_error(prefix, "batch", _("Not found."))
+    if line.location is not None and line.location.warehouse_id != warehouse.pk:
+        raise _field_error(prefix, "location", _("Not found."))
+    if line.unit_cost is not None and (not line.unit_cost.is_finite() or line.unit_cost < 0):
+        raise _field_error(prefix, "unit_cost", _("Enter a cost of zero or more."))
+    return _product_quantity(company, product, line.quantity, line.unit, prefix)
+
+
+def _base_cost(line: MoveLine, base_quantity: Decimal) -> Decimal | None:
+    if line.unit_cost is None:
+        return None
+    return (line.unit_cost * line.quantity / base_quantity).quantize(COST, rounding=ROUND_HALF_UP)
+
+
+def _settings(company: Company) -> InventorySettings:
+    return InventorySettings.objects.filter(company=company).first() or InventorySettings(company=company)
+
+
+def _short(line: MoveLine, index: int, available: Decimal, requested: Decimal) -> InsufficientStock:
+    return InsufficientStock(
+        _("Only %(available)s %(unit)s of %(product)s is available in %(warehouse)s.")
+        % {
+            "available": available.normalize(),
+            "unit": line.product.base_unit.name,
+            "product": line.product.name,
+            "warehouse": line.warehouse.name,
+        },
+        fields={f"lines[{index}].quantity": [_("Not enough stock.")]},
+        product=str(line.product.pk),
+        warehouse=str(line.warehouse.pk),
+        requested=str(requested),
+        available=str(available),
+    )
+
+
+def _post(
+    *,
+    actor: User | None,
+    company: Company,
+    origin: Origin,
+    legs: list[_Leg],
+    occurred_at: datetime.datetime | None,
+    reverses: StockMove | None = None,
+) -> list[StockMove]:
+    """Write the legs as moves and keep balances, batches, reservations and valuations in step."""
+    require_module(company, modules.ERP)
+    now = timezone.now()
+    when = occurred_at or now
+    allow_negative = _settings(company).allow_negative_stock
+    product_ids = {leg.line.product.pk for leg in legs}
+    valuations = lock_valuations(company, product_ids)
+    balances = lock_balances(company, {(leg.line.product.pk, leg.line.warehouse.pk) for leg in legs})
+    batches = lock_batch_balances(
+        company,
+        {(leg.line.product.pk, leg.line.warehouse.pk, leg.line.batch.pk) for leg in legs if leg.line.batch},
+    )
+    backdated = (
+        occurred_at is not None
+        and StockMove.objects.filter(
+            company=company, product_id__in=product_ids, occurred_at__gt=occurred_at
+        ).exists()
+    )
+    moves: list[StockMove] = []
+    for leg in legs:
+        line, q = leg.line, leg.quantity
+        valuation = valuations[line.product.pk]
+        balance = balances[(line.product.pk, line.warehouse.pk)]
+        if leg.mirror:
+            cost, value = moves[-1].unit_cost, -moves[-1].value
+        elif leg.value is not None:
+            cost, value = leg.cost if leg.cost is not None else valuation.average_cost, leg.value
+        elif q > 0:
+            cost = leg.cost if leg.cost is not None else valuation.average_cost
+            value = _money(q * cost)
+        else:
+            cost = valuation.average_cost
+            value = -valuation.value if valuation.quantity + q == 0 else _money(q * cost)
+            if line.reservation is not None:
+                _consume_reservation(company, line, leg.index, -q, balance)
+        balance.on_hand += q
+        if not allow_negative and (balance.on_hand < 0 or (q < 0 and balance.available < 0)):
+            raise _short(line, leg.index, balance.on_hand - q - balance.reserved, -q)
+        if line.batch is not None:
+            batch_balance = batches[(line.product.pk, line.warehouse.pk, line.batch.pk)]
+            batch_balance.on_hand += q
+            if not allow_negative and batch_balance.on_hand < 0:
+                raise _short(line, leg.index, batch_balance.on_hand - q, -q)
+        _revalue(valuation, q, value, cost)
+        moves.append(
+            StockMove(
+                company=company,
+                product=line.product,
+                warehouse=line.warehouse,
+                location=line.location,
+                batch=line.batch,
+                kind=leg.kind,
+                quantity=q,
+                entered_quantity=line.quantity if q > 0 else -line.quantity,
+                entered_unit=line.unit or line.product.base_unit,
+                unit_cost=cost,
+                value=value,
+                occurred_at=when,
+                origin_type=origin.type,
+                origin_id=origin.id,
+                reference=origin.reference,
+                reverses=reverses,
+                actor=actor if actor is not None and actor.pk else None,
+                created_at=now,
+            )
+        )
+    StockMove.objects.bulk_create(moves)
+    StockBalance.objects.bulk_update(balances.values(), ["on_hand", "reserved", "updated_at"])
+    if batches:
+        BatchBalance.objects.bulk_update(batches.values(), ["on_hand", "updated_at"])
+    ProductValuation.objects.bulk_update(
+        valuations.values(), ["quantity", "value", "average_cost", "updated_at"]
+    )
+    if backdated:
+        for product_id in product_ids:
+            _replay_chain(
+                company, valuations[product_id], since=when, new_moves=moves, allow_negative=allow_negative
+            )
+    audit_record(
+        actor=actor,
+        company=company,
+        action="stock_post",
+        object_type=origin.type,
+        object_id=origin.id,
+        object_repr=origin.reference,
+        changes={
+            "moves": [[m.kind, m.product.sku, m.warehouse.code, str(m.quantity), str(m.value)] for m in moves]
+        },
+    )
+    publish(
+        StockMoved(
+            company_id=company.pk,
+            actor_id=actor.pk if actor is not None else None,
+            subject_type=origin.type,
+            subject_id=origin.id,
+            kind=legs[0].kind,
+            reference=origin.reference,
+            lines=[
+                {
+                    "move": str(m.pk),
+                    "product": str(m.product_id),
+                    "warehouse": str(m.warehouse_id),
+                    "quantity": str(m.quantity),
+                    "value": str(m.value),
+                }
+                for m in moves
+            ],
+        )
+    )
+    stock_alerts_refresh(actor=actor, company=company, products=[leg.line.product for leg in legs])
+    return moves
+
+
+def _revalue(valuation: ProductValuation, quantity: Decimal, value: Decimal, cost: Decimal) -> None:
+    valuation.quantity += quantity
+    valuation.value += value
+    if valuation.quantity > 0:
+        valuation.average_cost = (valuation.value / valuation.quantity).quantize(COST, rounding=ROUND_HALF_UP)
+    elif quantity > 0:
+        valuation.average_cost = cost
+
+
+def _consume_reservation(
+    company: Company, line: MoveLine, index: int, quantity: Decimal, balance: StockBalance
+) -> None:
+    origin = line.reservation
+    assert origin is not None
+    held = Reservation.objects.filter(
+        company=company,
+        origin_type=origin.type,
+        origin_id=origin.id,
+        product=line.product,
+        warehouse=line.warehouse,
+    ).first()
+    if held is None or held.quantity < quantity:
+        raise NotReserved(
+            fields={f"lines[{index}].quantity": [_("More than is reserved for it in this warehouse.")]},
+            reserved=str(held.quantity if held else ZERO),
+            requested=str(quantity),
+        )
+    held.quantity -= quantity
+    balance.reserved -= quantity
+    if held.quantity == 0:
+        held.delete()
+    else:
+        held.save(update_fields=["quantity", "updated_at"])
+
+
+def _replay_chain(
+    company: Company,
+    valuation: ProductValuation,
+    *,
+    since: datetime.datetime,
+    new_moves: Sequence[StockMove],
+    allow_negative: bool,
+) -> None:
+    """Recompute one product's costs after a back-dated move, in the posting's transaction.
+
+    Outgoing moves dated from `since` on are valued again at the average of their own date:
+    earlier ones keep their recorded value and get a `CostAdjustment` for the difference,
+    this posting's own moves simply take the right cost. Transfers only move value between
+    warehouses and are left alone. A running balance that would have gone negative on the
+    way refuses the posting.
+    """
+    product_id = valuation.product_id
+    fresh = {m.pk: m for m in new_moves if m.product_id == product_id}
+    cause = next(iter(fresh.values()))
+    adjusted = dict(
+        CostAdjustment.objects.filter(company=company, move__product_id=product_id)
+        .values("move_id")
+        .annotate(total=Sum("amount"))
+        .values_list("move_id", "total")
+    )
+    chain = (
+        StockMove.objects.filter(company=company, product_id=product_id)
+        .order_by("occurred_at", "created_at", "pk")
+        .only("pk", "quantity", "value", "unit_cost", "kind", "warehouse_id", "occurred_at")
+    )
+    quantity = value = average = ZERO
+    running: dict = defaultdict(lambda: ZERO)
+    new_adjustments: list[CostAdjustment] = []
+    for move in chain:
+        effective = move.value + adjusted.get(move.pk, ZERO)
+        if move.occurred_at >= since and move.quantity < 0 and move.kind != StockMove.Kind.TRANSFER:
+            correct = -value if quantity + move.quantity == 0 else _money(move.quantity * average)
+            if move.pk in fresh:
+                fresh[move.pk].value, fresh[move.pk].unit_cost = correct, average
+            elif correct != effective:
+                new_adjustments.append(
+                    CostAdjustment(company=company, move=move, cause=cause, amount=correct - effective)
+                )
+            effective = correct
+        quantity += move.quantity
+        value += effective
+        running[move.warehouse_id] += move.quantity
+        if move.occurred_at >= since and not allow_negative and running[move.warehouse_id] < 0:
+            raise InsufficientStock(
+                _("On %(date)s the stock of this product would have gone below zero.")
+                % {"date": timezone.localtime(move.occurred_at).date().isoformat()},
+                product=str(product_id),
+            )
+        if quantity > 0:
+            average = (value / quantity).quantize(COST, rounding=ROUND_HALF_UP)
+        elif move.quantity > 0:
+            average = move.unit_cost
+    CostAdjustment.objects.bulk_create(new_adjustments)
+    StockMove.objects.bulk_update(list(fresh.values()), ["value", "unit_cost"])
+    valuation.quantity, valuation.value, valuation.average_cost = quantity, value, average
+    valuation.save(update_fields=["quantity", "value", "average_cost", "updated_at"])
+
+
+def _legs(company: Company, lines: Sequence[MoveLine], kind: str, sign: int) -> list[_Leg]:
+    if not lines:
+        raise ValidationFailed(fields={"lines": [_("Add at least one line.")]})
+    legs = []
+    for index, line in enumerate(lines):
+        base = _base_quantity(company, line, index)
+        legs.append(_Leg(line, index, sign * base, _base_cost(line, base) if sign > 0 else None, kind))
+    return legs
+
+
+@retry_when_busy
+def stock_receive(
+    *,
+    actor: User | None,
+    company: Company,
+    origin: Origin,
+    lines: Sequence[MoveLine],
+    kind: str = StockMove.Kind.RECEIPT,
+    occurred_at: datetime.datetime | None = None,
+) -> list[StockMove]:
+    """Goods in. A line without a cost comes in at the current average (a return, a found item)."""
+    with transaction.atomic():
+        return _post(
+            actor=actor,
+            company=company,
+            origin=origin,
+            legs=_legs(company, lines, kind, 1),
+            occurred_at=occurred_at,
+        )
+
+
+@retry_when_busy
+def stock_issue(
+    *,
+    actor: User | None,
+    company: Company,
+    origin: Origin,
+    lines: Sequence[MoveLine],
+    kind: str = StockMove.Kind.DELIVERY,
+    occurred_at: datetime.datetime | None = None,
+) -> list[StockMove]:
+    """Goods out at the moving-average cost; a line naming a reservation uses what it holds."""
+    with transaction.atomic():
+        return _post(
+            actor=actor,
+            company=company,
+            origin=origin,
+            legs=_legs(company, lines, kind, -1),
+            occurred_at=occurred_at,
+        )
+
+
+@retry_when_busy
+def stock_transfer(
+    *,
+    actor: User | None,
+    company: Company,
+    origin: Origin,
+    lines: Sequence[MoveLine],
+    to_warehouse: Warehouse,
+    occurred_at: datetime.datetime | None = None,
+) -> list[StockMove]:
+    """Each line leaves its warehouse and enters `to_warehouse` at the same value."""
+    if to_warehouse.company_id != company.pk:
+        raise ValidationFailed(fields={"to_warehouse": [_("Not found.")]})
+    if any(line.warehouse.pk == to_warehouse.pk for line in lines):
+        raise ValidationFailed(fields={"to_warehouse": [_("Choose a warehouse other than the source.")]})
+    legs = []
+    for out in _legs(company, lines, StockMove.Kind.TRANSFER, -1):
+        arriving = dataclasses.replace(out.line, warehouse=to_warehouse, location=None, reservation=None)
+        legs += [out, _Leg(arriving, out.index, -out.quantity, None, StockMove.Kind.TRANSFER, mirror=True)]
+    if not to_warehouse.is_active:
+        raise ValidationFailed(fields={"to_warehouse": [_("This warehouse is no longer active.")]})
+    with transaction.atomic():
+        return _post(actor=actor, company=company, origin=origin, legs=legs, occurred_at=occurred_at)
+
+
+@retry_when_busy
+def stock_move_reverse(*, actor: User | None, company: Company, move: StockMove) -> StockMove:
+    """A mirror move that takes back the original's quantity and its value as finally costed."""
+    if move.company_id != company.pk:
+        raise ValidationFailed(fields={"move": [_("Not found.")]})
+    with transaction.atomic():
+        locked = StockMove.objects.select_for_update().get(pk=move.pk)
+        if locked.kind == StockMove.Kind.REVERSAL or StockMove.objects.filter(reverses=locked).exists():
+            raise AlreadyReversed()
+        adjustments = CostAdjustment.objects.filter(company=company, move=locked).aggregate(
+            total=Sum("amount")
+        )
+        effective = locked.value + (adjustments["total"] or ZERO)
+        line = MoveLine(
+            product=locked.product,
+            warehouse=locked.warehouse,
+            quantity=abs(locked.quantity),
+            batch=locked.batch,
+            location=locked.location,
+        )
+        leg = _Leg(line, 0, -locked.quantity, locked.unit_cost, StockMove.Kind.REVERSAL, value=-effective)
+        origin = Origin(locked.origin_type, locked.origin_id, locked.reference)
+        (reversal,) = _post(
+            actor=actor, company=company, origin=origin, legs=[leg], occurred_at=None, reverses=locked
+        )
+        return reversal
+
+
+@retry_when_busy
+def stock_reserve(
+    *,
+    actor: User | None,
+    company: Company,
+    origin: Origin,
+    product: Product,
+    quantity: Decimal,
+    unit: Unit | None = None,
+    warehouse: Warehouse | None = None,
+    partial: bool = False,
+) -> Decimal:
+    """Hold available stock for `origin`, warehouse by warehouse in the company's order.
+
+    Returns the base-unit quantity now held. When less is available than asked: with
+    `partial` hold what there is and publish `StockShortage`, otherwise refuse.
+    """
+    require_module(company, modules.ERP)
+    wanted = _product_quantity(company, product, quantity, unit, "")
+    if warehouse is not None and warehouse.company_id != company.pk:
+        raise ValidationFailed(fields={"warehouse": [_("Not found.")]})
+    if warehouse is not None:
+        candidates = [warehouse] if warehouse.kind == Warehouse.Kind.STOCK else []
+    else:
+        candidates = list(
+            Warehouse.objects.filter(company=company, kind=Warehouse.Kind.STOCK, is_active=True).order_by(
+                "priority", "code"
+            )
+        )
+    with transaction.atomic():
+        balances = lock_balances(company, {(product.pk, w.pk) for w in candidates})
+        remaining = wanted
+        for w in candidates:
+            balance = balances[(product.pk, w.pk)]
+            take = min(remaining, max(balance.available, ZERO))
+            if take <= 0:
+                continue
+            balance.reserved += take
+            balance.save(update_fields=["reserved", "updated_at"])
+            held, _created = Reservation.objects.get_or_create(
+                company=company,
+                origin_type=origin.type,
+                origin_id=origin.id,
+                product=product,
+                warehouse=w,
+                defaults={"quantity": ZERO, "reference": origin.reference},
+            )
+            held.quantity += take
+            held.save(update_fields=["quantity", "updated_at"])
+            remaining -= take
+            if remaining == 0:
+                break
+        if remaining > 0 and not partial:
+            available = wanted - remaining
+            raise InsufficientStock(
+                _("Only %(available)s %(unit)s of %(product)s is available.")
+                % {
+                    "available": available.normalize(),
+                    "unit": product.base_unit.name,
+                    "product": product.name,
+                },
+                fields={"quantity": [_("Not enough stock.")]},
+                product=str(product.pk),
+                requested=str(wanted),
+                available=str(available),
+            )
+        if remaining > 0:
+            publish(
+                StockShortage(
+                    company_id=company.pk,
+                    actor_id=actor.pk if actor is not None else None,
+                    subject_type=origin.type,
+                    subject_id=origin.id,
+                    product_id=str(product.pk),
+                    shortfall=remaining,
+                    reference=origin.reference,
+                )
+            )
+        stock_alerts_refresh(actor=actor, company=company, products=[product])
+        return wanted - remaining
+
+
+@retry_when_busy
+def stock_release(
+    *, actor: User | None, company: Company, origin: Origin, product: Product | None = None
+) -> Decimal:
+    """Give back what `origin` still holds (of one product, or of all); returns how much."""
+    with transaction.atomic():
+        held = Reservation.objects.filter(company=company, origin_type=origin.type, origin_id=origin.id)
+        if product is not None:
+            held = held.filter(product=product)
+        rows = list(held)
+        balances = lock_balances(company, {(r.product_id, r.warehouse_id) for r in rows})
+        released = ZERO
+        for row in Reservation.objects.select_for_update().filter(pk__in=[r.pk for r in rows]).order_by("pk"):
+            balance = balances[(row.product_id, row.warehouse_id)]
+            balance.reserved -= row.quantity
+            balance.save(update_fields=["reserved", "updated_at"])
+            released += row.quantity
+            row.delete()
+        products = Product.objects.filter(pk__in={r.product_id for r in rows})
+        stock_alerts_refresh(actor=actor, company=company, products=list(products))
+        return released
