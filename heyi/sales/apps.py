@@ -6,3 +6,6 @@ class SalesConfig(AppConfig):
     name = "heyi.sales"
     label = "sales"
     verbose_name = _("Sales")
+
+    def ready(self) -> None:
+        from . import events, permissions, records  # noqa: F401  (events, permissions, record types, navigation)

@@ -1,0 +1,422 @@
+"""Deliveries: created from a confirmed order for what it still has to deliver, then picked,
+packed and shipped. Shipping issues the stock and consumes the order lines' reservations."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from heyi.inventory.models import Batch, Reservation, StockMove, Warehouse
+from heyi.inventory.selectors import batches_fefo, stock_available
+from heyi.inventory.services.ledger import MoveLine, Origin, stock_issue, stock_release
+from heyi.platform.errors import InvalidTransition, ValidationFailed
+from heyi.platform.eventbus import publish
+from heyi.platform.models import Company, User
+from heyi.platform.services.numbering import number_next
+from heyi.platform.services.records import record_create, record_transition, record_update
+
+from ..access import access_delivery, access_sales_order
+from ..errors import NothingToDeliver, OverDelivery
+from ..events import DeliveryShipped
+from ..models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
+from ..permissions import MANAGE_ORDER, SHIP_DELIVERY
+from .common import check, from_base, ours, positive, require_any, to_base
+from .orders import line_origin, stocked
+
+DState = Delivery.State
+OState = SalesOrder.State
+EDITABLE = {"carrier", "tracking_number", "delivery_address", "notes"}
+
+
+def open_quantities(order: SalesOrder, exclude: Delivery | None = None) -> dict[Any, Decimal]:
+    """Per order line: ordered, minus delivered, minus what unshipped deliveries already carry."""
+    pending = (
+        DeliveryLine.objects.filter(
+            company_id=order.company_id, delivery__order=order, delivery__state__in=Delivery.OPEN
+        )
+        .exclude(delivery=exclude)
+        .values("order_line")
+        .annotate(total=Sum("quantity"))
+    )
+    carried = {row["order_line"]: row["total"] for row in pending}
+    return {ln.pk: ln.quantity - ln.delivered_quantity - carried.get(ln.pk, 0) for ln in order.lines.all()}
+
+
+def reserved_base(company: Company, line: SalesOrderLine) -> dict[Any, Decimal]:
+    """What the line's reservation holds, per warehouse, in the product's base unit."""
+    origin = line_origin(line)
+    return {
+        r.warehouse_id: r.quantity
+        for r in Reservation.objects.filter(
+            company=company, origin_type=origin.type, origin_id=origin.id, product_id=line.product_id
+        )
+    }
+
+
+def suggested_warehouse(company: Company, line: SalesOrderLine) -> Warehouse | None:
+    """Where the line's stock is held, else the order's warehouse, else the first by priority."""
+    if not stocked(line.product):
+        return None
+    held = reserved_base(company, line)
+    if held:
+        best = max(held, key=lambda pk: held[pk])
+        return Warehouse.objects.get(pk=best)
+    if line.order.warehouse_id is not None:
+        return line.order.warehouse
+    return (
+        Warehouse.objects.filter(company=company, kind=Warehouse.Kind.STOCK, is_active=True)
+        .order_by("priority", "code")
+        .first()
+    )
+
+
+def suggested_batch(company: Company, line: SalesOrderLine, warehouse: Warehouse | None) -> Batch | None:
+    """The batch that expires first among those in stock there (first-expiry-first-out)."""
+    if warehouse is None or not stocked(line.product):
+        return None
+    for entry in batches_fefo(company, line.product, warehouse):
+        return entry if isinstance(entry, Batch) else entry[0]
+    return None
+
+
+def delivery_create(
+    *,
+    actor: User,
+    company: Company,
+    order: SalesOrder,
+    lines: list[dict[str, Any]] | None = None,
+    carrier: str = "",
+    tracking_number: str = "",
+    delivery_address: str | None = None,
+    notes: str = "",
+) -> Delivery:
+    """A draft delivery numbered DN-YYYY-NNNNNN. Without `lines` it carries everything still to
+    deliver, each line from its suggested warehouse and batch; a line is
+    `{order_line, quantity, warehouse?, batch?}` in the order line's unit."""
+    require_any(actor, company, MANAGE_ORDER, SHIP_DELIVERY)
+    with transaction.atomic():
+        locked = access_sales_order(user=actor, company=company, id=order.pk, for_update=True)
+        if locked.state not in SalesOrder.OPEN_FOR_DELIVERY:
+            raise InvalidTransition(
+                _("Only a confirmed order that is not fully delivered can be delivered."),
+                current=locked.state,
+                target="delivery",
+            )
+        order_lines = {
+            ln.pk: ln for ln in locked.lines.select_related("product", "unit", "product__base_unit", "order")
+        }
+        remaining = open_quantities(locked)
+        if lines is None:
+            lines = _what_can_go(company, order_lines, remaining)
+            if not lines:
+                raise NothingToDeliver()
+        prepared = _prepare(company, order_lines, remaining, lines)
+        delivery = record_create(
+            actor=actor,
+            company=company,
+            obj=Delivery(
+                number=number_next(company=company, doc_type="delivery", prefix="DN"),
+                order=locked,
+                delivery_address=(
+                    locked.delivery_address if delivery_address is None else delivery_address
+                ).strip(),
+                carrier=(carrier or "").strip(),
+                tracking_number=(tracking_number or "").strip(),
+                notes=(notes or "").strip(),
+            ),
+        )
+        for line in prepared:
+            line.delivery = delivery
+        DeliveryLine.objects.bulk_create(prepared)
+    return delivery
+
+
+def _what_can_go(company: Company, order_lines: dict, remaining: dict) -> list[dict[str, Any]]:
+    """Each open line from its suggested warehouse, as much as is held for it or free there."""
+    result: list[dict[str, Any]] = []
+    for pk, line in order_lines.items():
+        if remaining[pk] <= 0:
+            continue
+        if not stocked(line.product):
+            result.append({"order_line": line, "quantity": remaining[pk]})
+            continue
+        warehouse = suggested_warehouse(company, line)
+        if warehouse is None:
+            continue
+        there = reserved_base(company, line).get(warehouse.pk, Decimal(0)) + max(
+            stock_available(company, line.product, warehouse), Decimal(0)
+        )
+        quantity = min(remaining[pk], from_base(there, line.unit, line.product))
+        if quantity > 0:
+            result.append({"order_line": line, "quantity": quantity, "warehouse": warehouse})
+    return result
+
+
+def _prepare(
+    company: Company, order_lines: dict, remaining: dict, lines: list[dict[str, Any]]
+) -> list[DeliveryLine]:
+    if not lines:
+        raise ValidationFailed(fields={"lines": [_("Add at least one line.")]})
+    asked: dict[Any, Decimal] = defaultdict(Decimal)
+    result = []
+    for i, raw in enumerate(lines):
+        at = f"lines[{i}]"
+        order_line = raw.get("order_line")
+        if not isinstance(order_line, SalesOrderLine) or order_line.pk not in order_lines:
+            raise ValidationFailed(fields={f"{at}.order_line": [_("Not a line of this order.")]})
+        order_line = order_lines[order_line.pk]
+        quantity = positive(f"{at}.quantity", raw.get("quantity"))
+        asked[order_line.pk] += quantity
+        if asked[order_line.pk] > remaining[order_line.pk]:
+            raise OverDelivery(
+                _("Line %(line)s has %(left)s %(unit)s left to deliver.")
+                % {
+                    "line": order_line.position,
+                    "left": max(remaining[order_line.pk], Decimal(0)).normalize(),
+                    "unit": order_line.unit.name,
+                },
+                fields={f"{at}.quantity": [_("More than the order still has to deliver.")]},
+            )
+        warehouse, batch = raw.get("warehouse"), raw.get("batch")
+        ours(company, f"{at}.warehouse", warehouse)
+        ours(company, f"{at}.batch", batch)
+        if stocked(order_line.product):
+            warehouse = warehouse or suggested_warehouse(company, order_line)
+            if warehouse is None:
+                raise ValidationFailed(fields={f"{at}.warehouse": [_("Choose a warehouse.")]})
+            if batch is None and "batch" not in raw:
+                batch = suggested_batch(company, order_line, warehouse)
+            if batch is not None and batch.product_id != order_line.product_id:
+                raise ValidationFailed(fields={f"{at}.batch": [_("Not found.")]})
+        else:
+            warehouse, batch = None, None
+        to_base(f"{at}.quantity", quantity, order_line.unit, order_line.product)
+        result.append(
+            DeliveryLine(
+                company=company,
+                order_line=order_line,
+                product=order_line.product,
+                warehouse=warehouse,
+                batch=batch,
+                quantity=quantity,
+            )
+        )
+    return result
+
+
+def delivery_update(
+    *, actor: User, company: Company, delivery: Delivery, data: dict[str, Any], version: int | None
+) -> Delivery:
+    """Carrier, tracking number, address and notes of a delivery not yet shipped."""
+    require_any(actor, company, MANAGE_ORDER, SHIP_DELIVERY)
+    fields = {k: (v or "").strip() for k, v in data.items() if k in EDITABLE}
+    with transaction.atomic():
+        locked = access_delivery(user=actor, company=company, id=delivery.pk, for_update=True)
+        if locked.state not in Delivery.OPEN:
+            raise InvalidTransition(
+                _("A shipped or cancelled delivery cannot be changed."), current=locked.state
+            )
+        record_update(actor=actor, company=company, obj=locked, data=fields, version=version)
+    return locked
+
+
+def _step(actor: User, company: Company, delivery: Delivery, targets: list[str]) -> Delivery:
+    check(actor, company, SHIP_DELIVERY)
+    with transaction.atomic():
+        locked = access_delivery(user=actor, company=company, id=delivery.pk, for_update=True)
+        for target in targets:
+            record_transition(
+                actor=actor,
+                company=company,
+                obj=locked,
+                field="state",
+                new=target,
+                allowed=Delivery.TRANSITIONS,
+            )
+    return locked
+
+
+def delivery_pick(*, actor: User, company: Company, delivery: Delivery) -> Delivery:
+    return _step(actor, company, delivery, [DState.PICKED])
+
+
+def delivery_pack(*, actor: User, company: Company, delivery: Delivery) -> Delivery:
+    return _step(actor, company, delivery, [DState.PACKED])
+
+
+def delivery_confirm(*, actor: User, company: Company, delivery: Delivery) -> Delivery:
+    """Picked and packed in one step: the goods are ready to leave."""
+    locked = access_delivery(user=actor, company=company, id=delivery.pk)
+    targets = {DState.DRAFT: [DState.PICKED, DState.PACKED], DState.PICKED: [DState.PACKED]}
+    if locked.state not in targets:
+        raise InvalidTransition(current=locked.state, target=DState.PACKED)
+    return _step(actor, company, locked, targets[locked.state])
+
+
+def delivery_cancel(*, actor: User, company: Company, delivery: Delivery) -> Delivery:
+    """Cancel a delivery not yet shipped; what it carried is again left to deliver."""
+    require_any(actor, company, SHIP_DELIVERY, MANAGE_ORDER)
+    with transaction.atomic():
+        locked = access_delivery(user=actor, company=company, id=delivery.pk, for_update=True)
+        delivery_cancel_locked(actor=actor, company=company, delivery=locked)
+    return locked
+
+
+def delivery_cancel_locked(*, actor: User, company: Company, delivery: Delivery) -> None:
+    record_transition(
+        actor=actor,
+        company=company,
+        obj=delivery,
+        field="state",
+        new=DState.CANCELLED,
+        allowed=Delivery.TRANSITIONS,
+    )
+
+
+def delivery_ship(
+    *,
+    actor: User,
+    company: Company,
+    delivery: Delivery,
+    carrier: str | None = None,
+    tracking_number: str | None = None,
+) -> Delivery:
+    """Issue the packed goods from stock, consuming what the order lines hold, and move the order on.
+
+    Shipping more than an order line still has to deliver is refused (`over_delivery`), as is
+    more than the warehouse has available (`insufficient_stock`); nothing changes then.
+    """
+    check(actor, company, SHIP_DELIVERY)
+    with transaction.atomic():
+        found = access_delivery(user=actor, company=company, id=delivery.pk)
+        order = SalesOrder.objects.select_for_update().get(company=company, pk=found.order_id)
+        locked = Delivery.objects.select_for_update().get(company=company, pk=found.pk)
+        if locked.state != DState.PACKED:
+            raise InvalidTransition(
+                _("Pick and pack the delivery before shipping it."),
+                current=locked.state,
+                target=DState.SHIPPED,
+            )
+        order_lines = {
+            ln.pk: ln
+            for ln in SalesOrderLine.objects.select_for_update()
+            .filter(company=company, order=order)
+            .select_related("product", "unit", "product__base_unit", "order")
+            .order_by("pk")
+        }
+        lines = list(locked.lines.select_related("warehouse", "batch").order_by("order_line__position", "pk"))
+        shipping: dict[Any, Decimal] = defaultdict(Decimal)
+        move_lines: list[MoveLine] = []
+        spans: list[tuple[int, int]] = []
+        for i, line in enumerate(lines):
+            order_line = order_lines[line.order_line_id]
+            shipping[order_line.pk] += line.quantity
+            if shipping[order_line.pk] > order_line.quantity - order_line.delivered_quantity:
+                raise OverDelivery(
+                    _("Line %(line)s has %(left)s %(unit)s left to deliver.")
+                    % {
+                        "line": order_line.position,
+                        "left": (order_line.quantity - order_line.delivered_quantity).normalize(),
+                        "unit": order_line.unit.name,
+                    },
+                    fields={f"lines[{i}].quantity": [_("More than the order still has to deliver.")]},
+                )
+            start = len(move_lines)
+            if stocked(order_line.product):
+                move_lines += _move_lines(company, line, order_line)
+            spans.append((start, len(move_lines)))
+        origin = Origin(type="sales.delivery", id=str(locked.pk), reference=locked.number)
+        moves: list[StockMove] = (
+            stock_issue(actor=actor, company=company, origin=origin, lines=move_lines) if move_lines else []
+        )
+        for line, (start, end) in zip(lines, spans, strict=True):
+            own = moves[start:end]
+            line.move = own[0] if own else None
+            line.unit_cost = own[0].unit_cost if own else None
+            line.cost_amount = -sum((m.value for m in own), Decimal("0.00"))
+            line.save(update_fields=["move", "unit_cost", "cost_amount", "updated_at"])
+        for pk, quantity in shipping.items():
+            order_line = order_lines[pk]
+            order_line.delivered_quantity += quantity
+            if order_line.delivered_quantity >= order_line.quantity and stocked(order_line.product):
+                stock_release(actor=actor, company=company, origin=line_origin(order_line))
+            order_line.reserved_quantity = _reserved_in_line_unit(company, order_line)
+            order_line.save(update_fields=["delivered_quantity", "reserved_quantity", "updated_at"])
+        done = all(ln.delivered_quantity >= ln.quantity for ln in order_lines.values())
+        target = OState.DELIVERED if done else OState.PARTIALLY_DELIVERED
+        if order.state != target:
+            record_transition(
+                actor=actor,
+                company=company,
+                obj=order,
+                field="state",
+                new=target,
+                allowed=SalesOrder.TRANSITIONS,
+            )
+        extra = {
+            k: v.strip()
+            for k, v in (("carrier", carrier), ("tracking_number", tracking_number))
+            if v is not None and v.strip() != getattr(locked, k)
+        }
+        if extra:
+            record_update(actor=actor, company=company, obj=locked, data=extra, version=None)
+        locked.shipped_at = timezone.now()
+        record_transition(
+            actor=actor,
+            company=company,
+            obj=locked,
+            field="state",
+            new=DState.SHIPPED,
+            allowed=Delivery.TRANSITIONS,
+        )
+        publish(
+            DeliveryShipped(
+                company_id=company.pk,
+                actor_id=actor.pk,
+                subject_type="sales.delivery",
+                subject_id=str(locked.pk),
+                number=locked.number,
+                order_id=str(order.pk),
+                order_number=order.number,
+                customer_id=str(order.customer_id),
+                lines=[
+                    {
+                        "order_line_id": str(line.order_line_id),
+                        "product_id": str(line.product_id),
+                        "quantity": str(line.quantity),
+                        "cost": str(line.cost_amount),
+                    }
+                    for line in lines
+                ],
+            )
+        )
+    return locked
+
+
+def _move_lines(company: Company, line: DeliveryLine, order_line: SalesOrderLine) -> list[MoveLine]:
+    """The reserved part of the line ships against the reservation, the rest from what is free."""
+    assert line.warehouse is not None
+    base = to_base("quantity", line.quantity, order_line.unit, order_line.product)
+    held = reserved_base(company, order_line).get(line.warehouse_id, Decimal(0))
+    common = {"product": order_line.product, "warehouse": line.warehouse, "batch": line.batch}
+    if held >= base:
+        return [
+            MoveLine(
+                **common, quantity=line.quantity, unit=order_line.unit, reservation=line_origin(order_line)
+            )
+        ]
+    if held > 0:
+        return [
+            MoveLine(**common, quantity=held, reservation=line_origin(order_line)),
+            MoveLine(**common, quantity=base - held),
+        ]
+    return [MoveLine(**common, quantity=line.quantity, unit=order_line.unit)]
+
+
+def _reserved_in_line_unit(company: Company, order_line: SalesOrderLine) -> Decimal:
+    total = sum(reserved_base(company, order_line).values(), Decimal(0))
+    return from_base(total, order_line.unit, order_line.product) if total else Decimal(0)
