@@ -132,3 +132,20 @@ def web(admin) -> Client:
     client = Client()
     client.force_login(admin)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _stock_agrees_with_its_ledger(request):
+    """After every test that touched the database, the kept stock figures match the ledger."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    yield
+    from heyi.inventory.selectors import stock_differences
+
+    assert stock_differences() == [], "check_stock would report these differences"

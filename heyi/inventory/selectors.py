@@ -23,6 +23,8 @@ from .models import (
 from .permissions import VIEW_STOCK, VIEW_WAREHOUSE
 
 ZERO = Decimal(0)
+QTY = Decimal("0.0001")
+VALUE = Decimal("0.01")
 
 
 def warehouse_list(*, user: User, company: Company, active: bool | None = None) -> QuerySet[Warehouse]:
@@ -42,7 +44,7 @@ def stock_available(company: Company, product: Product, warehouse: Warehouse | N
         else qs.filter(warehouse__kind=Warehouse.Kind.STOCK)
     )
     total = qs.aggregate(total=Sum("on_hand") - Sum("reserved"))["total"]
-    return total if total is not None else ZERO
+    return Decimal(total).quantize(QTY) if total is not None else ZERO
 
 
 def stock_levels(
@@ -68,7 +70,7 @@ def reserved_for(company: Company, origin_type: str, origin_id: str) -> Decimal:
     total = Reservation.objects.filter(
         company=company, origin_type=origin_type, origin_id=origin_id
     ).aggregate(total=Sum("quantity"))["total"]
-    return total if total is not None else ZERO
+    return Decimal(total).quantize(QTY) if total is not None else ZERO
 
 
 def batches_fefo(company: Company, product: Product, warehouse: Warehouse) -> list[tuple[Batch, Decimal]]:
@@ -84,7 +86,7 @@ def batches_fefo(company: Company, product: Product, warehouse: Warehouse) -> li
 def move_cost(company: Company, move: StockMove) -> Decimal:
     """The move's value as finally costed: recorded value plus later revaluations."""
     adjustments = CostAdjustment.objects.filter(company=company, move=move).aggregate(total=Sum("amount"))
-    return move.value + (adjustments["total"] or ZERO)
+    return move.value + Decimal(adjustments["total"] or ZERO).quantize(VALUE)
 
 
 def stock_differences(company: Company | None = None) -> list[str]:
@@ -141,8 +143,10 @@ def stock_differences(company: Company | None = None) -> list[str]:
 
 
 def _sums(qs: QuerySet, keys: tuple[str, ...], field: str) -> dict[tuple, Decimal]:
+    """Sums rounded to the column's places: SQLite adds decimals as floating point."""
+    places = VALUE if field in ("value", "amount") else QTY
     return {
-        tuple(row[k] for k in keys): row["total"]
+        tuple(row[k] for k in keys): Decimal(row["total"]).quantize(places)
         for row in qs.values(*keys).annotate(total=Sum(field)).order_by()
     }
 

@@ -19,6 +19,7 @@ from ..models import StockAlert, StockBalance, Warehouse
 from ..permissions import WATCH_STOCK_ALERTS
 
 ZERO = Decimal(0)
+QTY = Decimal("0.0001")
 
 
 def stock_alerts_refresh(
@@ -43,7 +44,7 @@ def stock_alerts_refresh(
     )
     opened = []
     for product in watched:
-        now_available = available.get(product.pk) or ZERO
+        now_available = Decimal(available.get(product.pk) or ZERO).quantize(QTY)
         alert = open_alerts.get(product.pk)
         if now_available < product.safety_stock and alert is None:
             opened.append(_open(actor, company, product, now_available))

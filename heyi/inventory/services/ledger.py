@@ -334,12 +334,13 @@ def _replay_chain(
     product_id = valuation.product_id
     fresh = {m.pk: m for m in new_moves if m.product_id == product_id}
     cause = next(iter(fresh.values()))
-    adjusted = dict(
-        CostAdjustment.objects.filter(company=company, move__product_id=product_id)
+    adjusted = {
+        move_id: _money(Decimal(total))
+        for move_id, total in CostAdjustment.objects.filter(company=company, move__product_id=product_id)
         .values("move_id")
         .annotate(total=Sum("amount"))
         .values_list("move_id", "total")
-    )
+    }
     chain = (
         StockMove.objects.filter(company=company, product_id=product_id)
         .order_by("occurred_at", "created_at", "pk")
@@ -467,7 +468,7 @@ def stock_move_reverse(*, actor: User | None, company: Company, move: StockMove)
         adjustments = CostAdjustment.objects.filter(company=company, move=locked).aggregate(
             total=Sum("amount")
         )
-        effective = locked.value + (adjustments["total"] or ZERO)
+        effective = locked.value + _money(Decimal(adjustments["total"] or ZERO))
         line = MoveLine(
             product=locked.product,
             warehouse=locked.warehouse,
