@@ -6,3 +6,8 @@ class PurchasingConfig(AppConfig):
     name = "heyi.purchasing"
     label = "purchasing"
     verbose_name = _("Purchasing")
+
+    def ready(self) -> None:
+        from . import events, permissions, records  # noqa: F401  (event types, role grants, registrations)
+
+        events.subscribe_handlers()
