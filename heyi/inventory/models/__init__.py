@@ -1,3 +1,4 @@
+from .documents import StockCount, StockCountLine, Transfer, TransferLine
 from .stock import (
     Batch,
     BatchBalance,
@@ -21,6 +22,10 @@ __all__ = [
     "Reservation",
     "StockAlert",
     "StockBalance",
+    "StockCount",
+    "StockCountLine",
     "StockMove",
+    "Transfer",
+    "TransferLine",
     "Warehouse",
 ]
