@@ -1,7 +1,8 @@
 """The rows a stock posting locks, always valuations first, then balances, each by primary key.
 
-Rows that do not exist yet (a product's first receipt in a warehouse) are inserted first with
-ON CONFLICT DO NOTHING, so two first receipts racing for one pair both find a row to lock.
+Rows that do not exist yet (a product's first receipt in a warehouse) are then inserted with
+ON CONFLICT DO NOTHING and locked, so two first receipts racing for one pair both find a row.
+Only that first time can the order differ; a deadlock it causes is retried by the service.
 """
 
 import uuid
@@ -19,11 +20,8 @@ def _ensure_and_lock(
 ) -> dict[tuple, models.Model]:
     if not keys:
         return {}
-    q = models.Q()
-    for key in keys:
-        q |= models.Q(**dict(zip(fields, key, strict=True)))
-    existing = set(model.objects.filter(q, company=company).values_list(*fields))  # type: ignore[attr-defined]
-    missing = keys - existing
+    rows = _locked(model, company, keys, fields)
+    missing = keys - set(rows)
     if missing:
         model.objects.bulk_create(  # type: ignore[attr-defined]
             [
@@ -32,8 +30,16 @@ def _ensure_and_lock(
             ],
             ignore_conflicts=True,
         )
-    rows = model.objects.select_for_update().filter(q, company=company).order_by("pk")  # type: ignore[attr-defined]
-    return {tuple(getattr(row, f) for f in fields): row for row in rows}
+        rows.update(_locked(model, company, missing, fields))
+    return rows
+
+
+def _locked(model: type[models.Model], company: Company, keys: set[tuple], fields: tuple[str, ...]) -> dict:
+    match = models.Q()
+    for key in keys:
+        match |= models.Q(**dict(zip(fields, key, strict=True)))
+    locked = model.objects.select_for_update().filter(match, company=company).order_by("pk")  # type: ignore[attr-defined]
+    return {tuple(getattr(row, f) for f in fields): row for row in locked}
 
 
 def lock_valuations(company: Company, product_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, ProductValuation]:

@@ -203,8 +203,13 @@ def _post(
             if line.reservation is not None:
                 _consume_reservation(company, line, leg.index, -q, balance)
         balance.on_hand += q
-        if not allow_negative and (balance.on_hand < 0 or (q < 0 and balance.available < 0)):
+        counted_loss = leg.kind == StockMove.Kind.ADJUSTMENT and q < 0
+        if not allow_negative and (
+            balance.on_hand < 0 or (q < 0 and balance.available < 0 and not counted_loss)
+        ):
             raise _short(line, leg.index, balance.on_hand - q - balance.reserved, -q)
+        if counted_loss and balance.available < 0:
+            _trim_reservations(actor, company, balance, line.product)
         if line.batch is not None:
             batch_balance = batches[(line.product.pk, line.warehouse.pk, line.batch.pk)]
             batch_balance.on_hand += q
@@ -313,6 +318,35 @@ def _consume_reservation(
         held.delete()
     else:
         held.save(update_fields=["quantity", "updated_at"])
+
+
+def _trim_reservations(actor: User | None, company: Company, balance: StockBalance, product: Product) -> None:
+    """A count found less than is reserved: the newest reservations give up the difference and
+    their origins hear of the shortage, so nothing stays promised that is not there."""
+    excess = balance.reserved - max(balance.on_hand, ZERO)
+    held = Reservation.objects.filter(company=company, product=product, warehouse_id=balance.warehouse_id)
+    for row in held.order_by("-created_at", "-pk"):
+        if excess <= 0:
+            break
+        give_up = min(excess, row.quantity)
+        row.quantity -= give_up
+        balance.reserved -= give_up
+        excess -= give_up
+        if row.quantity == 0:
+            row.delete()
+        else:
+            row.save(update_fields=["quantity", "updated_at"])
+        publish(
+            StockShortage(
+                company_id=company.pk,
+                actor_id=actor.pk if actor is not None else None,
+                subject_type=row.origin_type,
+                subject_id=row.origin_id,
+                product_id=str(product.pk),
+                shortfall=give_up,
+                reference=row.reference,
+            )
+        )
 
 
 def _replay_chain(
