@@ -49,7 +49,7 @@ class OrderLineForm(forms.Form):
         label=_("Unit price (excl. tax)"), max_digits=18, decimal_places=6, required=False
     )
     discount_percent = forms.DecimalField(
-        label=_("Discount %"), max_digits=5, decimal_places=2, required=False, initial=Decimal("0")
+        label=_("Discount %"), max_digits=5, decimal_places=2, required=False
     )
     tax_rate = forms.DecimalField(label=_("VAT rate"), max_digits=5, decimal_places=4, required=False)
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heyi.platform import modules
 from heyi.platform.navigation import NavItem, register_nav
+from heyi.platform.permissions import MANAGE_COMPANY
 from heyi.platform.registry import RecordType, register_record_type
 
 from .access import deliveries_visible, orders_visible, returns_visible
@@ -55,4 +56,5 @@ register_nav(
     NavItem("sales", _("Deliveries"), "sales:delivery_list", VIEW_ORDER, module=modules.ERP, order=30),
     NavItem("sales", _("Sales returns"), "sales:return_list", VIEW_ORDER, module=modules.ERP, order=40),
     NavItem("sales", _("Gross margin"), "sales:margins", VIEW_ORDER, module=modules.ERP, order=50),
+    NavItem("settings", _("Sales settings"), "sales:settings", MANAGE_COMPANY, module=modules.ERP, order=60),
 )

@@ -17,6 +17,7 @@ from heyi.platform import access as platform_access
 from heyi.platform import modules
 from heyi.platform.errors import DomainError, NotFound, NotPermitted
 from heyi.platform.models import Role, User
+from heyi.platform.permissions import MANAGE_COMPANY
 from heyi.platform.webkit import (
     Column,
     Filter,
@@ -250,7 +251,7 @@ order_cancel = _order_action(order_services.sales_order_cancel, lambda: _("The o
 order_close = _order_action(order_services.sales_order_close, lambda: _("The order is closed."))
 
 
-@company_view(perm=CONFIRM_ORDER, module=ERP)
+@company_view(perm=MANAGE_COMPANY, module=ERP)
 def sales_settings_edit(request: HttpRequest) -> HttpResponse:
     current = sales_settings(request.company)
     form = SettingsForm(request.POST or None, initial={"on_shortage": current.on_shortage})

@@ -17,6 +17,7 @@ from heyi.platform import access as platform_access
 from heyi.platform.errors import InvalidTransition, ValidationFailed
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, Membership, Role, User
+from heyi.platform.permissions import MANAGE_COMPANY
 from heyi.platform.services.audit import audit_record
 from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import (
@@ -264,13 +265,10 @@ def sales_order_close(*, actor: User, company: Company, order: SalesOrder) -> Sa
 
 
 def sales_settings_update(*, actor: User, company: Company, on_shortage: str) -> SalesSettings:
-    check(actor, company, CONFIRM_ORDER)
+    """A company setting: only those who manage the company choose what a shortage does."""
+    check(actor, company, MANAGE_COMPANY)
     if on_shortage not in SalesSettings.OnShortage.values:
         raise ValidationFailed(fields={"on_shortage": [_("Choose backorder or refuse.")]})
-    from heyi.platform.access import grants
-
-    if grants(actor, company).scope_for(CONFIRM_ORDER) != Role.Scope.COMPANY:
-        platform_access.require_perm(actor, company, "platform.manage_company")
     with transaction.atomic():
         settings = SalesSettings.objects.select_for_update().filter(company=company).first()
         if settings is None:
