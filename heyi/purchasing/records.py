@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from heyi.platform import modules
+from heyi.platform.navigation import NavItem, register_nav
 from heyi.platform.registry import RecordType, register_record_type
 
 from .access import requisitions_visible
@@ -57,4 +58,15 @@ register_record_type(
         module=modules.ERP,
         subtitle=lambda r: r.get_status_display(),
     )
+)
+
+register_nav(
+    NavItem(
+        "purchasing", _("Requisitions"), "purchasing:requisition_list", MANAGE_REQUISITION, modules.ERP, 20
+    ),
+    NavItem("purchasing", _("Purchase orders"), "purchasing:order_list", VIEW, modules.ERP, 30),
+    NavItem("purchasing", _("Goods receipts"), "purchasing:receipt_list", VIEW, modules.ERP, 40),
+    NavItem("purchasing", _("Purchase returns"), "purchasing:return_list", VIEW, modules.ERP, 50),
+    NavItem("purchasing", _("Supplier prices"), "purchasing:price_list", VIEW, modules.ERP, 60),
+    NavItem("purchasing", _("Reorder suggestions"), "purchasing:alert_list", VIEW, modules.ERP, 70),
 )
