@@ -21,7 +21,7 @@ from heyi.inventory.models import (
     StockMove,
     Warehouse,
 )
-from heyi.inventory.selectors import batches_fefo, stock_available, stock_differences
+from heyi.inventory.selectors import batches_fefo, reserved_for, stock_available, stock_differences
 from heyi.inventory.services.ledger import (
     MoveLine,
     Origin,
@@ -301,3 +301,28 @@ def test_check_stock_finds_a_balance_changed_behind_the_ledgers_back(company, ad
         call_command("check_stock", company=company.code)
     assert any("on hand" in line for line in stock_differences(company))
     StockBalance.objects.filter(company=company).update(on_hand=D("5"))
+
+
+def test_a_count_that_finds_less_than_is_reserved_takes_it_from_the_newest_reservations(
+    company, admin, printer, hz
+):
+    receive(company, admin, printer, hz, 10, "10")
+    first, newest = ORDER, Origin("sales.order_line", "line-2", "SO-2026-000002")
+    stock_reserve(actor=admin, company=company, origin=first, product=printer, quantity=D(6))
+    stock_reserve(actor=admin, company=company, origin=newest, product=printer, quantity=D(3))
+    stock_issue(
+        actor=admin,
+        company=company,
+        origin=Origin("inventory.stock_count", "sc-1", "SC-2026-000001"),
+        lines=[MoveLine(printer, hz, D(5))],
+        kind=StockMove.Kind.ADJUSTMENT,
+    )
+    assert _balance(company, printer, hz) == (D("5"), D("5"))
+    assert reserved_for(company, first.type, first.id) == D(5)
+    assert reserved_for(company, newest.type, newest.id) == D(0)
+    shortages = OutboxEvent.objects.filter(company=company, type="inventory.stock_shortage").order_by(
+        "occurred_at"
+    )
+    assert [(e.subject_id, D(e.data["shortfall"])) for e in shortages] == [("line-2", D(3)), ("line-1", D(1))]
+    with pytest.raises(InsufficientStock):
+        _issue(company, admin, printer, hz, 1)
