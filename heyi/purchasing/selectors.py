@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -85,7 +86,7 @@ def requisition_list(*, user: User, company: Company) -> QuerySet[PurchaseRequis
     return requisitions_visible(user=user, company=company).select_related("owner")
 
 
-def _visible(model: type, user: User, company: Company) -> QuerySet:
+def _visible(model: Any, user: User, company: Company) -> QuerySet:
     require_module(company, modules.ERP)
     return scoped(model._default_manager.all(), user=user, company=company, perm=VIEW)
 

@@ -277,7 +277,7 @@ def requisition_detail(request: HttpRequest, pk) -> HttpResponse:
                 line.product,
                 line.reason,
                 line.needed_by,
-                line.supplier or (f"{best.supplier_name} ({_('best recent price')})" if best else ""),
+                line.supplier or (f"{best.supplier_name} ({_('Best recent price')})" if best else ""),
                 (best.unit_price_in(line.unit, line.product) if best else line.unit_price),
                 f"{_q(line.quantity)} {line.unit}",
                 line.order_line.order.number if line.order_line_id else "",

@@ -1,4 +1,6 @@
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -25,7 +27,7 @@ class PurchaseOrder(Versioned, Owned, CompanyOwned):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         Status.DRAFT: {Status.SUBMITTED, Status.CONFIRMED, Status.CANCELLED},
         Status.SUBMITTED: {Status.CONFIRMED, Status.DRAFT, Status.CANCELLED},
         Status.CONFIRMED: {Status.PARTIALLY_RECEIVED, Status.RECEIVED, Status.CLOSED, Status.CANCELLED},

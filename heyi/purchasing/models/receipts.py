@@ -1,4 +1,6 @@
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -19,7 +21,7 @@ class Receipt(Versioned, CompanyOwned):
         CONFIRMED = "confirmed", _("Confirmed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         Status.DRAFT: {Status.INSPECTED, Status.CONFIRMED, Status.CANCELLED},
         Status.INSPECTED: {Status.INSPECTED, Status.CONFIRMED, Status.CANCELLED},
         Status.CONFIRMED: set(),
@@ -119,7 +121,7 @@ class PurchaseReturn(Versioned, CompanyOwned):
         SHIPPED = "shipped", _("Shipped")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         Status.DRAFT: {Status.SHIPPED, Status.CANCELLED},
         Status.SHIPPED: set(),
         Status.CANCELLED: set(),

@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import ClassVar
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +26,7 @@ class PurchaseRequisition(Versioned, Owned, CompanyOwned):
         STOCK_ALERT = "stock_alert", _("Stock alert")
         SHORTAGE = "shortage", _("Sales shortage")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         Status.DRAFT: {Status.SUBMITTED, Status.CANCELLED},
         Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.CANCELLED},
         Status.APPROVED: {Status.ORDERED, Status.CANCELLED},

@@ -130,7 +130,7 @@ def receipt_create(
         built, wanted = [], defaultdict(list)
         for i, item in enumerate(lines):
             field = f"lines[{i}]"
-            order_line = order_lines.get(getattr(item.order_line, "pk", None))
+            order_line = order_lines.get(getattr(item.order_line, "pk", None))  # type: ignore[arg-type]
             if order_line is None:
                 raise refuse(f"{field}.order_line_id", _("Not a line of this order."))
             quantity = positive_quantity(f"{field}.quantity", item.quantity)
@@ -189,7 +189,7 @@ def receipt_inspect(
         lines = {line.pk: line for line in locked.lines.all()}
         given: dict[Any, InspectionIn] = {}
         for i, result in enumerate(results):
-            line = lines.get(getattr(result.line, "pk", None))
+            line = lines.get(getattr(result.line, "pk", None))  # type: ignore[arg-type]
             if line is None:
                 raise refuse(f"lines[{i}].line_id", _("Not a line of this receipt."))
             accepted = not_negative(f"lines[{i}].accepted", result.accepted, 4)
@@ -205,10 +205,10 @@ def receipt_inspect(
                 raise InspectionMismatch(message, fields={f"lines[{i}].accepted": [message]})
             given[line.pk] = InspectionIn(line, accepted, rejected, (result.reason or "")[:200])
         for line in lines.values():
-            result = given.get(line.pk)
-            line.accepted_quantity = result.accepted if result else line.quantity
-            line.rejected_quantity = result.rejected if result else ZERO
-            line.rejection_reason = result.reason if result else ""
+            found = given.get(line.pk)
+            line.accepted_quantity = found.accepted if found else line.quantity
+            line.rejected_quantity = found.rejected if found else ZERO
+            line.rejection_reason = found.reason if found else ""
             line.save(
                 update_fields=["accepted_quantity", "rejected_quantity", "rejection_reason", "updated_at"]
             )
@@ -397,7 +397,7 @@ def purchase_return_create(
         checks, built = [], []
         for i, item in enumerate(lines):
             field = f"lines[{i}]"
-            line = receipt_lines.get(getattr(item.receipt_line, "pk", None))
+            line = receipt_lines.get(getattr(item.receipt_line, "pk", None))  # type: ignore[arg-type]
             if line is None:
                 raise refuse(f"{field}.receipt_line_id", _("Not a line of this receipt."))
             quantity = positive_quantity(f"{field}.quantity", item.quantity)
@@ -438,9 +438,9 @@ def purchase_return_create(
                 created_by=actor,
             ),
         )
-        for line in built:
-            line.purchase_return = purchase_return
-            line.save(force_insert=True)
+        for return_line in built:
+            return_line.purchase_return = purchase_return
+            return_line.save(force_insert=True)
     return purchase_return
 
 
