@@ -1,5 +1,7 @@
 """Reads of inventory: stock levels, batches, reservations, and the ledger check."""
 
+import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
@@ -14,10 +16,14 @@ from .models import (
     BatchBalance,
     CostAdjustment,
     InventorySettings,
+    Location,
     ProductValuation,
     Reservation,
+    StockAlert,
     StockBalance,
+    StockCount,
     StockMove,
+    Transfer,
     Warehouse,
 )
 from .permissions import VIEW_STOCK, VIEW_WAREHOUSE
@@ -157,3 +163,113 @@ def _compare(label: str, ledger: dict[tuple, Decimal], kept: dict[tuple, Decimal
         for key in sorted(set(ledger) | set(kept), key=str)
         if ledger.get(key, ZERO) != kept.get(key, ZERO)
     ]
+
+
+def location_list(*, user: User, company: Company, warehouse: Warehouse | None = None) -> QuerySet[Location]:
+    require_module(company, modules.ERP)
+    qs = scoped(Location.objects.select_related("warehouse"), user=user, company=company, perm=VIEW_WAREHOUSE)
+    return qs.filter(warehouse=warehouse) if warehouse is not None else qs
+
+
+def batch_list(*, user: User, company: Company, product: Product | None = None) -> QuerySet[Batch]:
+    require_module(company, modules.ERP)
+    qs = scoped(Batch.objects.select_related("product"), user=user, company=company, perm=VIEW_STOCK)
+    return qs.filter(product=product) if product is not None else qs
+
+
+def batch_stock(company: Company, batch_ids: list) -> dict:
+    """Per batch id: its on hand per warehouse, as (warehouse, on_hand) pairs with stock."""
+    found: dict = {}
+    rows = (
+        BatchBalance.objects.filter(company=company, batch_id__in=batch_ids)
+        .exclude(on_hand=0)
+        .select_related("warehouse")
+        .order_by("warehouse__code")
+    )
+    for row in rows:
+        found.setdefault(row.batch_id, []).append((row.warehouse, row.on_hand))
+    return found
+
+
+def stock_move_list(
+    *,
+    user: User,
+    company: Company,
+    product: Product | None = None,
+    warehouse: Warehouse | None = None,
+    kind: str = "",
+    reference: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[StockMove]:
+    """The ledger, newest first; dates are the company's calendar days."""
+    require_module(company, modules.ERP)
+    qs = scoped(
+        StockMove.objects.select_related(
+            "product", "product__base_unit", "warehouse", "batch", "entered_unit"
+        ),
+        user=user,
+        company=company,
+        perm=VIEW_STOCK,
+    )
+    if product is not None:
+        qs = qs.filter(product=product)
+    if warehouse is not None:
+        qs = qs.filter(warehouse=warehouse)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if reference:
+        qs = qs.filter(reference__icontains=reference.strip()[:64])
+    zone = zoneinfo.ZoneInfo(company.time_zone)
+    if date_from is not None:
+        qs = qs.filter(occurred_at__gte=datetime.datetime.combine(date_from, datetime.time.min, zone))
+    if date_to is not None:
+        qs = qs.filter(
+            occurred_at__lt=datetime.datetime.combine(
+                date_to + datetime.timedelta(days=1), datetime.time.min, zone
+            )
+        )
+    return qs
+
+
+def product_stock(*, user: User, company: Company, product: Product) -> dict:
+    """One product's figures per warehouse and its total available in stock warehouses."""
+    rows = list(stock_levels(user=user, company=company, product=product).order_by("warehouse__code"))
+    return {
+        "product": product,
+        "warehouses": rows,
+        "on_hand": sum((r.on_hand for r in rows if r.warehouse.kind == Warehouse.Kind.STOCK), ZERO),
+        "reserved": sum((r.reserved for r in rows if r.warehouse.kind == Warehouse.Kind.STOCK), ZERO),
+        "available": stock_available(company, product),
+    }
+
+
+def transfer_list(*, user: User, company: Company) -> QuerySet[Transfer]:
+    require_module(company, modules.ERP)
+    return scoped(
+        Transfer.objects.select_related("from_warehouse", "to_warehouse"),
+        user=user,
+        company=company,
+        perm=VIEW_STOCK,
+    )
+
+
+def stock_count_list(*, user: User, company: Company) -> QuerySet[StockCount]:
+    require_module(company, modules.ERP)
+    return scoped(StockCount.objects.select_related("warehouse"), user=user, company=company, perm=VIEW_STOCK)
+
+
+def stock_alert_list(*, user: User, company: Company, state: str = "") -> QuerySet[StockAlert]:
+    require_module(company, modules.ERP)
+    qs = scoped(
+        StockAlert.objects.select_related("product", "product__base_unit"),
+        user=user,
+        company=company,
+        perm=VIEW_STOCK,
+    )
+    return qs.filter(state=state) if state else qs
+
+
+def inventory_settings(company: Company) -> InventorySettings:
+    """The company's settings, or the defaults when it never changed them."""
+    return InventorySettings.objects.filter(company=company).first() or InventorySettings(company=company)
