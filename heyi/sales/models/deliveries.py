@@ -1,5 +1,6 @@
 """Deliveries: what leaves a warehouse for an order, picked, packed and shipped."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.validators import MaxLengthValidator
@@ -24,7 +25,7 @@ class Delivery(Versioned, CompanyOwned):
         SHIPPED = "shipped", _("Shipped")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: dict[str, Iterable[str]] = {
         State.DRAFT: (State.PICKED, State.CANCELLED),
         State.PICKED: (State.PACKED, State.CANCELLED),
         State.PACKED: (State.SHIPPED, State.CANCELLED),

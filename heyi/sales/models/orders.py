@@ -1,5 +1,6 @@
 """Sales orders and their lines; the amounts are kept rounded per line, the totals summed from them."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.validators import MaxLengthValidator
@@ -44,7 +45,7 @@ class SalesOrder(Owned, Versioned, CompanyOwned):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: dict[str, Iterable[str]] = {
         State.DRAFT: (State.CONFIRMED, State.CANCELLED),
         State.CONFIRMED: (State.PARTIALLY_DELIVERED, State.DELIVERED, State.CANCELLED, State.CLOSED),
         State.PARTIALLY_DELIVERED: (State.PARTIALLY_DELIVERED, State.DELIVERED, State.CLOSED),

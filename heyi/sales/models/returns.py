@@ -1,5 +1,7 @@
 """Sales returns: goods a customer sends back from a shipped delivery, received into stock."""
 
+from collections.abc import Iterable
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -19,7 +21,7 @@ class SalesReturn(Versioned, CompanyOwned):
         RECEIVED = "received", _("Received")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: dict[str, Iterable[str]] = {
         State.DRAFT: (State.RECEIVED, State.CANCELLED),
         State.RECEIVED: (),
         State.CANCELLED: (),

@@ -251,7 +251,10 @@ def delivery_pack(*, actor: User, company: Company, delivery: Delivery) -> Deliv
 def delivery_confirm(*, actor: User, company: Company, delivery: Delivery) -> Delivery:
     """Picked and packed in one step: the goods are ready to leave."""
     locked = access_delivery(user=actor, company=company, id=delivery.pk)
-    targets = {DState.DRAFT: [DState.PICKED, DState.PACKED], DState.PICKED: [DState.PACKED]}
+    targets: dict[str, list[str]] = {
+        DState.DRAFT: [DState.PICKED, DState.PACKED],
+        DState.PICKED: [DState.PACKED],
+    }
     if locked.state not in targets:
         raise InvalidTransition(current=locked.state, target=DState.PACKED)
     return _step(actor, company, locked, targets[locked.state])
@@ -402,19 +405,20 @@ def _move_lines(company: Company, line: DeliveryLine, order_line: SalesOrderLine
     assert line.warehouse is not None
     base = to_base("quantity", line.quantity, order_line.unit, order_line.product)
     held = reserved_base(company, order_line).get(line.warehouse_id, Decimal(0))
-    common = {"product": order_line.product, "warehouse": line.warehouse, "batch": line.batch}
+    product, warehouse, batch = order_line.product, line.warehouse, line.batch
+    reservation = line_origin(order_line)
     if held >= base:
         return [
             MoveLine(
-                **common, quantity=line.quantity, unit=order_line.unit, reservation=line_origin(order_line)
+                product, warehouse, line.quantity, unit=order_line.unit, batch=batch, reservation=reservation
             )
         ]
     if held > 0:
         return [
-            MoveLine(**common, quantity=held, reservation=line_origin(order_line)),
-            MoveLine(**common, quantity=base - held),
+            MoveLine(product, warehouse, held, batch=batch, reservation=reservation),
+            MoveLine(product, warehouse, base - held, batch=batch),
         ]
-    return [MoveLine(**common, quantity=line.quantity, unit=order_line.unit)]
+    return [MoveLine(product, warehouse, line.quantity, unit=order_line.unit, batch=batch)]
 
 
 def _reserved_in_line_unit(company: Company, order_line: SalesOrderLine) -> Decimal:

@@ -89,7 +89,9 @@ def sales_order_update(
 ) -> SalesOrder:
     """Change a draft order; `lines` (when given) replaces every line. A stale version is refused."""
     check(actor, company, MANAGE_ORDER)
-    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in HEADER_FIELDS}
+    fields: dict[str, Any] = {
+        k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in HEADER_FIELDS
+    }
     _check_header(actor, company, customer=fields.get("customer"), warehouse=fields.get("warehouse"))
     if "customer" in fields and fields["customer"] is None:
         raise ValidationFailed(fields={"customer": [_("Choose a customer.")]})
