@@ -47,6 +47,9 @@ CENT = Decimal("0.01")
 COST = Decimal("0.000001")
 QTY = Decimal("0.0001")
 ZERO = Decimal(0)
+# Transfers only move value between warehouses; a reversal takes back exactly what its
+# original brought. A replay of the cost chain leaves both as they were posted.
+KEEP_THEIR_VALUE = (StockMove.Kind.TRANSFER, StockMove.Kind.REVERSAL)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -361,8 +364,8 @@ def _replay_chain(
 
     Outgoing moves dated from `since` on are valued again at the average of their own date:
     earlier ones keep their recorded value and get a `CostAdjustment` for the difference,
-    this posting's own moves simply take the right cost. Transfers only move value between
-    warehouses and are left alone. A running balance that would have gone negative on the
+    this posting's own moves simply take the right cost (transfers and reversals excepted, see
+    KEEP_THEIR_VALUE). A running balance that would have gone negative on the
     way refuses the posting.
     """
     product_id = valuation.product_id
@@ -385,7 +388,7 @@ def _replay_chain(
     new_adjustments: list[CostAdjustment] = []
     for move in chain:
         effective = move.value + adjusted.get(move.pk, ZERO)
-        if move.occurred_at >= since and move.quantity < 0 and move.kind != StockMove.Kind.TRANSFER:
+        if move.occurred_at >= since and move.quantity < 0 and move.kind not in KEEP_THEIR_VALUE:
             correct = -value if quantity + move.quantity == 0 else _money(move.quantity * average)
             if move.pk in fresh:
                 fresh[move.pk].value, fresh[move.pk].unit_cost = correct, average
