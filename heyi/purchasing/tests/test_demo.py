@@ -1,0 +1,33 @@
+"""The demo company has something to buy, receive and return, and its stock agrees with the ledger."""
+
+from django.test import override_settings
+
+from heyi.inventory.models import StockBalance, Warehouse
+from heyi.inventory.selectors import stock_available, stock_differences
+from heyi.purchasing.models import PurchaseOrder, PurchaseRequisition, Receipt, SupplierPrice
+
+APPS_UP_TO_PURCHASING = [
+    "heyi.platform",
+    "heyi.partners",
+    "heyi.catalog",
+    "heyi.inventory",
+    "heyi.purchasing",
+]
+
+
+@override_settings(HEYI_APPS=APPS_UP_TO_PURCHASING)
+def test_the_demo_company_has_price_history_open_orders_and_a_rejected_part(db):
+    from heyi.platform.demo import load_demo
+
+    company = load_demo()
+    assert SupplierPrice.objects.filter(company=company).count() >= 8
+    statuses = list(PurchaseOrder.objects.filter(company=company).values_list("status", flat=True))
+    assert statuses.count("closed") == 7 and "confirmed" in statuses and "partially_received" in statuses
+    assert PurchaseRequisition.objects.filter(company=company, status="draft").exists()
+    assert PurchaseRequisition.objects.filter(company=company, status="approved").exists()
+    receipt = Receipt.objects.get(company=company, lines__rejected_quantity__gt=0)
+    line = receipt.lines.get()
+    quarantine = Warehouse.objects.get(company=company, kind=Warehouse.Kind.QUARANTINE)
+    assert StockBalance.objects.get(company=company, product=line.product, warehouse=quarantine).on_hand == 2
+    assert stock_available(company, line.product) == 20 + 10  # history plus the accepted ten, not the rejects
+    assert stock_differences() == []
