@@ -1,7 +1,7 @@
 """Demo sales for 示例科技有限公司: orders in every state, deliveries, a backorder and a return.
 
-The inventory demo keeps warehouses only; when the company has no stock yet, opening stock
-is received here (origin `sales.demo_opening_stock`) so that deliveries have goods to ship.
+Products sold here that nobody has received yet get opening stock (origin
+`sales.demo_opening_stock`), so that deliveries have goods to ship.
 """
 
 import datetime
@@ -81,8 +81,7 @@ def load(company: Company, people: dict) -> None:
     if not products or not customers or not warehouses:
         return
     with transaction.atomic():
-        if not StockBalance.objects.filter(company=company, on_hand__gt=0).exists():
-            _opening_stock(company, admin, products, warehouses)
+        _opening_stock(company, admin, products, warehouses)
         today = timezone.localdate()
         for name, seller, days, outcome, lines in ORDERS:
             if name not in customers or any(sku not in products for sku, *_ in lines):
@@ -103,22 +102,23 @@ def load(company: Company, people: dict) -> None:
 
 
 def _opening_stock(company: Company, admin, products: dict, warehouses: dict) -> None:
-    for code in {wh for _sku, wh, _q, _c in OPENING_STOCK}:
-        if code not in warehouses:
-            return
-    stock_receive(
-        actor=admin,
-        company=company,
-        origin=Origin(type="sales.demo_opening_stock", id="1", reference="期初库存"),
-        lines=[
-            MoveLine(
-                product=products[sku], warehouse=warehouses[wh], quantity=Decimal(q), unit_cost=Decimal(c)
-            )
-            for sku, wh, q, c in OPENING_STOCK
-            if sku in products
-        ],
-        kind=StockMove.Kind.ADJUSTMENT,
+    """Opening stock of the products nobody has received yet."""
+    stocked = set(
+        StockBalance.objects.filter(company=company, on_hand__gt=0).values_list("product__sku", flat=True)
     )
+    lines = [
+        MoveLine(product=products[sku], warehouse=warehouses[wh], quantity=Decimal(q), unit_cost=Decimal(c))
+        for sku, wh, q, c in OPENING_STOCK
+        if sku in products and wh in warehouses and sku not in stocked
+    ]
+    if lines:
+        stock_receive(
+            actor=admin,
+            company=company,
+            origin=Origin(type="sales.demo_opening_stock", id="1", reference="期初库存"),
+            lines=lines,
+            kind=StockMove.Kind.ADJUSTMENT,
+        )
 
 
 def _play(company: Company, admin, order, outcome: str) -> None:
@@ -132,12 +132,13 @@ def _play(company: Company, admin, order, outcome: str) -> None:
         delivery_create(actor=admin, company=company, order=order, carrier="顺丰速运")
         return
     if outcome == "partially_delivered":
-        first = order.lines.get(position=1)
+        # the printers go now; the resistors wait for the next delivery
+        printers = order.lines.get(position=2)
         delivery = delivery_create(
             actor=admin,
             company=company,
             order=order,
-            lines=[{"order_line": first, "quantity": Decimal("40000")}],
+            lines=[{"order_line": printers, "quantity": printers.quantity}],
         )
         _ship(company, admin, delivery, "中通快递", "ZT7312004518")
         return

@@ -98,9 +98,13 @@ def _prepare(
                 % {"left": max(left[dl.pk], Decimal(0)).normalize(), "unit": dl.order_line.unit.name},
                 fields={f"{at}.quantity": [_("More than was shipped and not yet returned.")]},
             )
+        if not stocked(dl.product):
+            raise ValidationFailed(
+                fields={f"{at}.delivery_line": [_("A service does not come back into stock.")]}
+            )
         warehouse = raw.get("warehouse") or dl.warehouse
         ours(company, f"{at}.warehouse", warehouse)
-        if warehouse is None and stocked(dl.product):
+        if warehouse is None:
             raise ValidationFailed(fields={f"{at}.warehouse": [_("Choose a warehouse.")]})
         result.append(
             SalesReturnLine(company=company, delivery_line=dl, warehouse=warehouse, quantity=quantity)

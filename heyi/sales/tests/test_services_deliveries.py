@@ -181,3 +181,19 @@ def test_cancelling_an_order_cancels_its_open_deliveries(
     delivery.refresh_from_db()
     assert delivery.state == "cancelled" and stock_available(company, printer) == 5
     assert stock_differences(company) == []
+
+
+def test_a_service_line_ships_without_stock_and_cannot_come_back(company, admin, installation, confirmed):
+    from heyi.platform.errors import ValidationFailed
+
+    order = confirmed([(installation, "3")])
+    delivery = _ship(company, admin, delivery_create(actor=admin, company=company, order=order))
+    line = delivery.lines.get()
+    assert line.warehouse is None and line.move is None and line.cost_amount == 0
+    order.refresh_from_db()
+    assert order.state == "delivered"
+    with pytest.raises(ValidationFailed) as exc:
+        sales_return_create(
+            actor=admin, company=company, delivery=delivery, lines=[{"delivery_line": line, "quantity": 1}]
+        )
+    assert "lines[0].delivery_line" in exc.value.fields
