@@ -21,21 +21,21 @@ from heyi.platform.schemas import page_of
 from . import access, selectors
 from .models import PurchaseOrderLine, ReceiptLine
 from .schemas import (
-    FromAlertIn,
-    FromRequisitionsIn,
-    InspectIn,
-    OrderIn,
-    OrderOut,
-    OrderPatch,
+    OrderFromRequisitionsIn,
+    PurchaseOrderIn,
+    PurchaseOrderOut,
+    PurchaseOrderPatch,
+    PurchaseReturnIn,
+    PurchaseReturnOut,
+    PurchasingSettingsOut,
+    PurchasingSettingsPatch,
     ReceiptIn,
+    ReceiptInspectIn,
     ReceiptOut,
+    RequisitionFromAlertIn,
     RequisitionIn,
     RequisitionOut,
     RequisitionPatch,
-    ReturnIn,
-    ReturnOut,
-    SettingsOut,
-    SettingsPatch,
     SupplierPriceOut,
 )
 from .services import orders, receipts, requisitions
@@ -118,7 +118,7 @@ def requisition_create(request: HttpRequest, payload: RequisitionIn):
 
 
 @router.post("/purchase-requisitions/from-alert", response={201: RequisitionOut, **ERRORS})
-def requisition_from_alert(request: HttpRequest, payload: FromAlertIn):
+def requisition_from_alert(request: HttpRequest, payload: RequisitionFromAlertIn):
     """A draft requisition for a low-stock alert, up to the product's reorder point."""
     alert = _own(StockAlert, request, payload.alert_id)
     return Status(
@@ -169,7 +169,7 @@ def requisition_cancel(request: HttpRequest, requisition_id: uuid.UUID):
 # Orders
 
 
-@router.get("/purchase-orders", response={200: page_of(OrderOut), **ERRORS})
+@router.get("/purchase-orders", response={200: page_of(PurchaseOrderOut), **ERRORS})
 def order_list(
     request: HttpRequest,
     q: str = "",
@@ -189,8 +189,8 @@ def order_list(
     )
 
 
-@router.post("/purchase-orders", response={201: OrderOut, **ERRORS})
-def order_create(request: HttpRequest, payload: OrderIn):
+@router.post("/purchase-orders", response={201: PurchaseOrderOut, **ERRORS})
+def order_create(request: HttpRequest, payload: PurchaseOrderIn):
     return Status(
         201,
         orders.purchase_order_create(
@@ -206,8 +206,8 @@ def order_create(request: HttpRequest, payload: OrderIn):
     )
 
 
-@router.post("/purchase-orders/from-requisitions", response={201: list[OrderOut], **ERRORS})
-def order_from_requisitions(request: HttpRequest, payload: FromRequisitionsIn):
+@router.post("/purchase-orders/from-requisitions", response={201: list[PurchaseOrderOut], **ERRORS})
+def order_from_requisitions(request: HttpRequest, payload: OrderFromRequisitionsIn):
     """Draft orders from approved requisitions, one per supplier (the best recent price suggested)."""
     found = [
         access.access_requisition(user=request.actor, company=request.company, id=pk)
@@ -221,13 +221,13 @@ def order_from_requisitions(request: HttpRequest, payload: FromRequisitionsIn):
     )
 
 
-@router.get("/purchase-orders/{order_id}", response={200: OrderOut, **ERRORS})
+@router.get("/purchase-orders/{order_id}", response={200: PurchaseOrderOut, **ERRORS})
 def order_detail(request: HttpRequest, order_id: uuid.UUID):
     return access.access_order(user=request.actor, company=request.company, id=order_id)
 
 
-@router.patch("/purchase-orders/{order_id}", response={200: OrderOut, **ERRORS})
-def order_update(request: HttpRequest, order_id: uuid.UUID, payload: OrderPatch):
+@router.patch("/purchase-orders/{order_id}", response={200: PurchaseOrderOut, **ERRORS})
+def order_update(request: HttpRequest, order_id: uuid.UUID, payload: PurchaseOrderPatch):
     order = access.access_order(user=request.actor, company=request.company, id=order_id)
     data = payload.dict(exclude_unset=True)
     data.pop("version", None)
@@ -253,7 +253,7 @@ def order_update(request: HttpRequest, order_id: uuid.UUID, payload: OrderPatch)
 def _order_action(name: str, service) -> None:
     @router.post(
         f"/purchase-orders/{{order_id}}/{name}",
-        response={200: OrderOut, **ERRORS},
+        response={200: PurchaseOrderOut, **ERRORS},
         operation_id=f"purchase_order_{name}",
     )
     def action(request: HttpRequest, order_id: uuid.UUID):
@@ -322,7 +322,7 @@ def receipt_detail(request: HttpRequest, receipt_id: uuid.UUID):
 
 
 @router.post("/receipts/{receipt_id}/inspect", response={200: ReceiptOut, **ERRORS})
-def receipt_inspect(request: HttpRequest, receipt_id: uuid.UUID, payload: InspectIn):
+def receipt_inspect(request: HttpRequest, receipt_id: uuid.UUID, payload: ReceiptInspectIn):
     """Accepted and rejected quantity per line (they add up to what was received)."""
     receipt = access.access_receipt(user=request.actor, company=request.company, id=receipt_id)
     results = [
@@ -355,7 +355,7 @@ def receipt_cancel(request: HttpRequest, receipt_id: uuid.UUID):
 # Returns
 
 
-@router.get("/purchase-returns", response={200: page_of(ReturnOut), **ERRORS})
+@router.get("/purchase-returns", response={200: page_of(PurchaseReturnOut), **ERRORS})
 def return_list(request: HttpRequest, q: str = "", status: str = "", ordering: str = "-created_at"):
     qs = selectors.return_list(user=request.actor, company=request.company)
     if status:
@@ -364,8 +364,8 @@ def return_list(request: HttpRequest, q: str = "", status: str = "", ordering: s
     return paginate(request, ordered(qs, ordering, ["number", "return_date", "created_at"], "-created_at"))
 
 
-@router.post("/purchase-returns", response={201: ReturnOut, **ERRORS})
-def return_create(request: HttpRequest, payload: ReturnIn):
+@router.post("/purchase-returns", response={201: PurchaseReturnOut, **ERRORS})
+def return_create(request: HttpRequest, payload: PurchaseReturnIn):
     receipt = access.access_receipt(user=request.actor, company=request.company, id=payload.receipt_id)
     lines = [
         receipts.ReturnLineIn(
@@ -389,19 +389,19 @@ def return_create(request: HttpRequest, payload: ReturnIn):
     )
 
 
-@router.get("/purchase-returns/{return_id}", response={200: ReturnOut, **ERRORS})
+@router.get("/purchase-returns/{return_id}", response={200: PurchaseReturnOut, **ERRORS})
 def return_detail(request: HttpRequest, return_id: uuid.UUID):
     return access.access_return(user=request.actor, company=request.company, id=return_id)
 
 
-@router.post("/purchase-returns/{return_id}/ship", response={200: ReturnOut, **ERRORS})
+@router.post("/purchase-returns/{return_id}/ship", response={200: PurchaseReturnOut, **ERRORS})
 def return_ship(request: HttpRequest, return_id: uuid.UUID):
     """The goods leave the warehouse (or quarantine) for the supplier."""
     found = access.access_return(user=request.actor, company=request.company, id=return_id)
     return receipts.purchase_return_ship(actor=request.actor, company=request.company, purchase_return=found)
 
 
-@router.post("/purchase-returns/{return_id}/cancel", response={200: ReturnOut, **ERRORS})
+@router.post("/purchase-returns/{return_id}/cancel", response={200: PurchaseReturnOut, **ERRORS})
 def return_cancel(request: HttpRequest, return_id: uuid.UUID):
     found = access.access_return(user=request.actor, company=request.company, id=return_id)
     return receipts.purchase_return_cancel(
@@ -435,7 +435,7 @@ def supplier_price_detail(request: HttpRequest, price_id: uuid.UUID):
     return access.access_supplier_price(user=request.actor, company=request.company, id=price_id)
 
 
-@router.get("/purchasing-settings", response={200: SettingsOut, **ERRORS})
+@router.get("/purchasing-settings", response={200: PurchasingSettingsOut, **ERRORS})
 def settings_detail(request: HttpRequest):
     from heyi.platform.access import require_perm
 
@@ -445,8 +445,8 @@ def settings_detail(request: HttpRequest):
     return selectors.purchasing_settings(request.company)
 
 
-@router.patch("/purchasing-settings", response={200: SettingsOut, **ERRORS})
-def settings_update(request: HttpRequest, payload: SettingsPatch):
+@router.patch("/purchasing-settings", response={200: PurchasingSettingsOut, **ERRORS})
+def settings_update(request: HttpRequest, payload: PurchasingSettingsPatch):
     return purchasing_settings_update(
         actor=request.actor,
         company=request.company,

@@ -31,7 +31,7 @@ class RequisitionPatch(Schema):
     lines: list[RequisitionLineIn] | None = Field(None, min_length=1, max_length=500)
 
 
-class FromAlertIn(Schema):
+class RequisitionFromAlertIn(Schema):
     alert_id: uuid.UUID
 
 
@@ -93,7 +93,7 @@ class RequisitionOut(Schema):
         return list(obj.lines.select_related("product", "unit"))
 
 
-class OrderLineIn(Schema):
+class PurchaseOrderLineIn(Schema):
     product_id: uuid.UUID
     quantity: Quantity
     unit_id: uuid.UUID | None = None
@@ -104,30 +104,30 @@ class OrderLineIn(Schema):
     description: str = Field("", max_length=200)
 
 
-class OrderIn(Schema):
+class PurchaseOrderIn(Schema):
     supplier_id: uuid.UUID
     order_date: datetime.date | None = None
     expected_date: datetime.date | None = None
     warehouse_id: uuid.UUID | None = None
     notes: str = Field("", max_length=2000)
-    lines: list[OrderLineIn] = Lines
+    lines: list[PurchaseOrderLineIn] = Lines
 
 
-class OrderPatch(Schema):
+class PurchaseOrderPatch(Schema):
     version: int
     supplier_id: uuid.UUID | None = None
     order_date: datetime.date | None = None
     expected_date: datetime.date | None = None
     warehouse_id: uuid.UUID | None = None
     notes: str | None = Field(None, max_length=2000)
-    lines: list[OrderLineIn] | None = Field(None, min_length=1, max_length=500)
+    lines: list[PurchaseOrderLineIn] | None = Field(None, min_length=1, max_length=500)
 
 
-class FromRequisitionsIn(Schema):
+class OrderFromRequisitionsIn(Schema):
     requisition_ids: list[uuid.UUID] = Field(..., min_length=1, max_length=100)
 
 
-class OrderLineOut(Schema):
+class PurchaseOrderLineOut(Schema):
     id: uuid.UUID
     position: int
     product_id: uuid.UUID
@@ -152,7 +152,7 @@ class OrderLineOut(Schema):
         return obj.unit.code
 
 
-class OrderOut(Schema):
+class PurchaseOrderOut(Schema):
     id: uuid.UUID
     number: str
     supplier_id: uuid.UUID
@@ -170,7 +170,7 @@ class OrderOut(Schema):
     confirmed_at: datetime.datetime | None
     version: int
     created_at: datetime.datetime
-    lines: list[OrderLineOut]
+    lines: list[PurchaseOrderLineOut]
 
     @staticmethod
     def resolve_supplier(obj) -> str:
@@ -209,7 +209,7 @@ class InspectionLineIn(Schema):
     reason: str = Field("", max_length=200)
 
 
-class InspectIn(Schema):
+class ReceiptInspectIn(Schema):
     lines: list[InspectionLineIn] = Field(default_factory=list, max_length=500)
 
 
@@ -266,21 +266,21 @@ class ReceiptOut(Schema):
         return list(obj.lines.select_related("product", "unit"))
 
 
-class ReturnLineIn(Schema):
+class PurchaseReturnLineIn(Schema):
     receipt_line_id: uuid.UUID
     quantity: Quantity
     from_quarantine: bool = False
     warehouse_id: uuid.UUID | None = None
 
 
-class ReturnIn(Schema):
+class PurchaseReturnIn(Schema):
     receipt_id: uuid.UUID
     return_date: datetime.date | None = None
     reason: str = Field("", max_length=200)
-    lines: list[ReturnLineIn] = Lines
+    lines: list[PurchaseReturnLineIn] = Lines
 
 
-class ReturnLineOut(Schema):
+class PurchaseReturnLineOut(Schema):
     id: uuid.UUID
     receipt_line_id: uuid.UUID
     product_id: uuid.UUID
@@ -290,7 +290,7 @@ class ReturnLineOut(Schema):
     from_quarantine: bool
 
 
-class ReturnOut(Schema):
+class PurchaseReturnOut(Schema):
     id: uuid.UUID
     number: str
     receipt_id: uuid.UUID
@@ -301,7 +301,7 @@ class ReturnOut(Schema):
     shipped_at: datetime.datetime | None
     version: int
     created_at: datetime.datetime
-    lines: list[ReturnLineOut]
+    lines: list[PurchaseReturnLineOut]
 
     @staticmethod
     def resolve_lines(obj) -> list:
@@ -340,11 +340,11 @@ class SupplierPriceOut(Schema):
         return obj.order.number if obj.order_id else None
 
 
-class SettingsOut(Schema):
+class PurchasingSettingsOut(Schema):
     over_receipt_tolerance: Percent
     version: int
 
 
-class SettingsPatch(Schema):
+class PurchasingSettingsPatch(Schema):
     version: int | None = None
     over_receipt_tolerance: Percent = Field(..., description="percent of the ordered quantity, 0 to 100")
