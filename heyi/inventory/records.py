@@ -1,4 +1,4 @@
-"""What inventory tells the platform: the warehouse record type, navigation and import."""
+"""What inventory tells the platform: record types, navigation and the warehouse import."""
 
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +10,8 @@ from heyi.platform.models import Company, Employee, User
 from heyi.platform.navigation import NavItem, register_nav
 from heyi.platform.registry import RecordType, register_record_type
 
-from .models import Warehouse
-from .permissions import MANAGE_WAREHOUSE, VIEW_WAREHOUSE
+from .models import Batch, StockCount, StockMove, Transfer, Warehouse
+from .permissions import MANAGE_SETTINGS, MANAGE_WAREHOUSE, VIEW_STOCK, VIEW_WAREHOUSE
 
 register_record_type(
     RecordType(
@@ -26,15 +26,84 @@ register_record_type(
     )
 )
 
+register_record_type(
+    RecordType(
+        key="inventory.transfer",
+        model=Transfer,
+        label=_("Transfer"),
+        view_permission=VIEW_STOCK,
+        search_fields=("number", "note"),
+        detail_url_name="inventory:transfer_detail",
+        module=modules.ERP,
+        subtitle=lambda t: f"{t.from_warehouse} → {t.to_warehouse}",
+    )
+)
+register_record_type(
+    RecordType(
+        key="inventory.stock_count",
+        model=StockCount,
+        label=_("Stock count"),
+        view_permission=VIEW_STOCK,
+        search_fields=("number", "note"),
+        detail_url_name="inventory:stock_count_detail",
+        module=modules.ERP,
+        subtitle=lambda c: str(c.warehouse),
+    )
+)
+register_record_type(
+    RecordType(
+        key="inventory.batch",
+        model=Batch,
+        label=_("Batch"),
+        view_permission=VIEW_STOCK,
+        search_fields=("code",),
+        detail_url_name="inventory:batch_detail",
+        module=modules.ERP,
+        subtitle=lambda b: f"{b.product.sku} {b.product.name}",
+    )
+)
+register_record_type(
+    RecordType(
+        key="inventory.stock_move",
+        model=StockMove,
+        label=_("Stock move"),
+        view_permission=VIEW_STOCK,
+        detail_url_name="inventory:stock_move_detail",
+        module=modules.ERP,
+        subtitle=lambda m: m.reference,
+    )
+)
+
 register_nav(
+    NavItem("inventory", _("Stock"), "inventory:stock_list", VIEW_STOCK, module=modules.ERP, order=10),
+    NavItem(
+        "inventory", _("Stock moves"), "inventory:stock_move_list", VIEW_STOCK, module=modules.ERP, order=20
+    ),
+    NavItem("inventory", _("Transfers"), "inventory:transfer_list", VIEW_STOCK, module=modules.ERP, order=30),
+    NavItem(
+        "inventory", _("Stock counts"), "inventory:stock_count_list", VIEW_STOCK, module=modules.ERP, order=40
+    ),
+    NavItem("inventory", _("Batches"), "inventory:batch_list", VIEW_STOCK, module=modules.ERP, order=50),
+    NavItem(
+        "inventory", _("Stock alerts"), "inventory:stock_alert_list", VIEW_STOCK, module=modules.ERP, order=60
+    ),
     NavItem(
         "inventory", _("Warehouses"), "inventory:warehouse_list", VIEW_WAREHOUSE, module=modules.ERP, order=90
-    )
+    ),
+    NavItem(
+        "settings",
+        _("Inventory settings"),
+        "inventory:settings",
+        MANAGE_SETTINGS,
+        module=modules.ERP,
+        order=60,
+    ),
 )
 
 
 def create_warehouse_row(user: User, company: Company, row: dict[str, str]) -> Warehouse:
-    """One warehouse from an import row; the manager is named by employee number or name."""
+    """One warehouse from an import row; the manager is named by employee number or name, the
+    kind by its code or label (default stock)."""
     from .services.warehouses import warehouse_create
 
     manager = None
@@ -51,6 +120,18 @@ def create_warehouse_row(user: User, company: Company, row: dict[str, str]) -> W
             )
             raise ValidationFailed(fields={"manager": [message]})
         manager = matches[0]
+    kind_text = (row.get("kind") or "").strip()
+    kinds = {str(v).lower(): v for v in Warehouse.Kind.values}
+    kinds.update({str(label).lower(): v for v, label in Warehouse.Kind.choices})
+    if kind_text and kind_text.lower() not in kinds:
+        raise ValidationFailed(
+            fields={
+                "kind": [gettext_now("Choose from: %(kinds)s.") % {"kinds": ", ".join(Warehouse.Kind.values)}]
+            }
+        )
+    priority_text = (row.get("priority") or "").strip()
+    if priority_text and not (priority_text.isdigit() and int(priority_text) <= 32767):
+        raise ValidationFailed(fields={"priority": [gettext_now("Enter a whole number from 0 to 32767.")]})
     return warehouse_create(
         actor=user,
         company=company,
@@ -58,6 +139,8 @@ def create_warehouse_row(user: User, company: Company, row: dict[str, str]) -> W
         name=(row.get("name") or "").strip(),
         address=(row.get("address") or "").strip(),
         manager=manager,
+        kind=kinds[kind_text.lower()] if kind_text else Warehouse.Kind.STOCK,
+        priority=int(priority_text) if priority_text else 10,
     )
 
 
@@ -71,6 +154,12 @@ register_import(
             ImportColumn("name", _("Name"), required=True),
             ImportColumn("address", _("Address")),
             ImportColumn("manager", _("Manager"), help=_("Employee number or name")),
+            ImportColumn("kind", _("Kind"), help=_("stock, transit or quarantine; empty: stock")),
+            ImportColumn(
+                "priority",
+                _("Priority"),
+                help=_("Reservations take stock from lower numbers first; empty: 10"),
+            ),
         ),
         create_row=create_warehouse_row,
         module=modules.ERP,
