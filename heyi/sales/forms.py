@@ -1,5 +1,6 @@
 """Sales forms: the shape of the pages; every rule lives in the services."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -61,13 +62,29 @@ class OrderLineForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(company=company, is_active=True)
 
 
+LINE_ERROR = re.compile(r"^lines\[(\d+)\]\.(\w+)$")
+
+
 class BaseLineFormSet(forms.BaseFormSet):
+    def used_forms(self) -> list[forms.Form]:
+        return [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
     def lines(self) -> list[dict]:
-        return [
-            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
-            for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
+        return [{k: v for k, v in f.cleaned_data.items() if k != "DELETE"} for f in self.used_forms()]
+
+    def attach_errors(self, fields: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Put a service's `lines[i].field` errors on the row they name; return the others."""
+        used = self.used_forms()
+        rest = {}
+        for name, errors in fields.items():
+            match = LINE_ERROR.match(name)
+            if match and int(match[1]) < len(used):
+                row, field = used[int(match[1])], match[2]
+                for error in errors:
+                    row.add_error(field if field in row.fields else None, str(error))
+            else:
+                rest[name] = errors
+        return rest
 
 
 LineFormSet = forms.formset_factory(

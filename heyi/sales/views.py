@@ -136,7 +136,10 @@ def _order_form_page(request: HttpRequest, order: SalesOrder | None) -> HttpResp
             except DomainError as exc:
                 if isinstance(exc, (NotFound, NotPermitted)):
                     return domain_error_page(request, exc)
-                attach_errors(form, exc)
+                rest = formset.attach_errors(exc.fields)
+                if rest or not exc.fields:
+                    exc.fields = rest
+                    attach_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(_order_url(saved))

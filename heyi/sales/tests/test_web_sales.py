@@ -116,3 +116,11 @@ def test_pages_speak_chinese(web, customer, printer, new_order):
         reverse("sales:order_detail", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "销售订单" in page or "确认" in page
+
+
+def test_a_unit_that_cannot_convert_is_shown_on_its_row(web, customer, printer, units):
+    r = web.post(
+        reverse("sales:order_create"), _order_post(customer, printer, **{"lines-0-unit": str(units["kg"].pk)})
+    )
+    assert r.status_code == 400 and SalesOrder.objects.count() == 0
+    assert "cannot be converted" in r.content.decode()
