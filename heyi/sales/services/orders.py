@@ -1,6 +1,7 @@
 """Sales orders from draft to closed: every state change is one of these services."""
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -9,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heyi.catalog.models import Product, Unit
+from heyi.inventory.errors import InsufficientStock
 from heyi.inventory.models import Warehouse
 from heyi.inventory.selectors import stock_available
-from heyi.inventory.services.ledger import Origin, stock_release, stock_reserve
+from heyi.inventory.services.ledger import Origin, ReserveLine, stock_release, stock_reserve_lines
 from heyi.partners.models import Partner
 from heyi.platform import access as platform_access
 from heyi.platform.errors import InvalidTransition, ValidationFailed
@@ -149,20 +151,19 @@ def sales_order_confirm(*, actor: User, company: Company, order: SalesOrder) -> 
         if not lines:
             raise ValidationFailed(fields={"lines": [_("Add at least one line before confirming.")]})
         shortages = []
-        for line in lines:
-            if not stocked(line.product):
-                continue
-            reserved = _reserve(actor, company, locked, line, partial)
-            line.reserved_quantity = from_base(reserved, line.unit, line.product)
-            line.save(update_fields=["reserved_quantity", "updated_at"])
-            if reserved < line.base_quantity:
+        stocked_lines = [ln for ln in lines if stocked(ln.product)]
+        reserved = _reserve(actor, company, locked, stocked_lines, partial) if stocked_lines else []
+        for line, got in zip(stocked_lines, reserved, strict=True):
+            line.reserved_quantity = from_base(got, line.unit, line.product)
+            if got < line.base_quantity:
                 shortages.append(
                     {
                         "line_id": str(line.pk),
                         "product_id": str(line.product_id),
-                        "quantity": str(line.base_quantity - reserved),
+                        "quantity": str(line.base_quantity - got),
                     }
                 )
+        SalesOrderLine.objects.bulk_update(stocked_lines, ["reserved_quantity", "updated_at"])
         locked.confirmed_at = timezone.now()
         record_transition(
             actor=actor,
@@ -189,33 +190,58 @@ def sales_order_confirm(*, actor: User, company: Company, order: SalesOrder) -> 
 
 
 def _reserve(
-    actor: User, company: Company, order: SalesOrder, line: SalesOrderLine, partial: bool
-) -> Decimal:
-    """Reserve the line's base quantity: the order's warehouse first, then the others by priority."""
-    origin = line_origin(line)
-    wanted = line.base_quantity
-    reserved = Decimal(0)
+    actor: User, company: Company, order: SalesOrder, lines: list[SalesOrderLine], partial: bool
+) -> list[Decimal]:
+    """Reserve every line's base quantity at once: what the order's warehouse has first, the rest
+    warehouse by warehouse by priority. Under `refuse` one short line refuses them all."""
+    got = [Decimal(0)] * len(lines)
     if order.warehouse_id is not None:
-        there = min(wanted, stock_available(company, line.product, order.warehouse))
-        if there > 0:
-            reserved = stock_reserve(
+        first = [
+            (i, min(ln.base_quantity, stock_available(company, ln.product, order.warehouse)))
+            for i, ln in enumerate(lines)
+        ]
+        first = [(i, q) for i, q in first if q > 0]
+        if first:
+            held = stock_reserve_lines(
                 actor=actor,
                 company=company,
-                origin=origin,
-                product=line.product,
-                quantity=there,
-                warehouse=order.warehouse,
+                lines=[
+                    ReserveLine(line_origin(lines[i]), lines[i].product, q, warehouse=order.warehouse)
+                    for i, q in first
+                ],
+                partial=True,
             )
-    if reserved < wanted:
-        reserved += stock_reserve(
-            actor=actor,
-            company=company,
-            origin=origin,
-            product=line.product,
-            quantity=wanted - reserved,
-            partial=partial,
-        )
-    return reserved
+            for (i, _q), h in zip(first, held, strict=True):
+                got[i] = h
+    rest = [(i, ln.base_quantity - got[i]) for i, ln in enumerate(lines) if got[i] < ln.base_quantity]
+    if rest:
+        try:
+            held = stock_reserve_lines(
+                actor=actor,
+                company=company,
+                lines=[ReserveLine(line_origin(lines[i]), lines[i].product, q) for i, q in rest],
+                partial=partial,
+            )
+        except InsufficientStock as exc:
+            exc.fields = _order_line_fields(exc.fields, [lines[i] for i, _q in rest])
+            raise
+        for (i, _q), h in zip(rest, held, strict=True):
+            got[i] += h
+    return got
+
+
+def _order_line_fields(fields: dict[str, list[str]], asked: list[SalesOrderLine]) -> dict[str, list[str]]:
+    """The ledger names its own lines; the caller knows the order's."""
+    result = {}
+    for name, errors in fields.items():
+        match = re.match(r"^lines\[(\d+)\]\.(\w+)$", name)
+        if match and int(match[1]) < len(asked):
+            result[f"lines[{asked[int(match[1])].position - 1}].{match[2]}"] = errors
+        elif name == "quantity" and len(asked) == 1:
+            result[f"lines[{asked[0].position - 1}].quantity"] = errors
+        else:
+            result[name] = errors
+    return result
 
 
 def sales_order_cancel(*, actor: User, company: Company, order: SalesOrder) -> SalesOrder:

@@ -175,6 +175,7 @@ def test_a_shortage_with_refuse_changes_nothing(company, admin, printer, hangzho
     with pytest.raises(InsufficientStock) as exc:
         sales_order_confirm(actor=admin, company=company, order=order)
     assert exc.value.code == "insufficient_stock" and exc.value.status == 422
+    assert "lines[1].quantity" in exc.value.fields
     order.refresh_from_db()
     assert order.state == "draft" and order.version == 1
     assert not Reservation.objects.exists()
