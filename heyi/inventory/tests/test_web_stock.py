@@ -259,3 +259,22 @@ def test_another_companys_stock_pages_are_404(company, admin, printer, hz, outsi
     assert client.post(reverse("inventory:stock_move_reverse", args=[move.pk])).status_code == 404
     assert "HZ01" not in client.get(reverse("inventory:stock_list")).content.decode()
     assert StockMove.objects.count() == 1
+
+
+def test_the_demo_company_has_stock_a_transfer_on_its_way_a_posted_count_and_an_alert(db):
+    from heyi.inventory.models import StockAlert, Warehouse
+    from heyi.platform.demo import SECOND_CODE, load_demo
+    from heyi.platform.models import Company
+
+    company = load_demo()
+    assert Transfer.objects.get(company=company).state == Transfer.State.IN_TRANSIT
+    count = StockCount.objects.get(company=company)
+    assert count.state == StockCount.State.POSTED
+    assert sorted(line.difference for line in count.lines.all()) == [D(-2), D("3.5")]
+    transit = Warehouse.objects.get(company=company, kind=Warehouse.Kind.TRANSIT)
+    assert StockMove.objects.filter(company=company, warehouse=transit).count() == 2
+    assert StockAlert.objects.filter(company=company, state="open", product__sku="PRJ-BQ-E580").exists()
+    assert Location.objects.filter(company=company).count() == 5
+    second = Company.objects.get(code=SECOND_CODE)
+    assert StockMove.objects.filter(company=second).count() == 3
+    assert stock_differences() == []
