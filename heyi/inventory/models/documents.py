@@ -1,5 +1,8 @@
 """Inventory's own documents: transfers between warehouses and stock counts (盘点)."""
 
+from collections.abc import Iterable
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +22,7 @@ class Transfer(Versioned, CompanyOwned):
         RECEIVED = "received", _("Received")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         State.DRAFT: (State.IN_TRANSIT, State.CANCELLED),
         State.IN_TRANSIT: (State.RECEIVED,),
     }
@@ -76,7 +79,7 @@ class StockCount(Versioned, CompanyOwned):
         POSTED = "posted", _("Posted")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         State.DRAFT: (State.COUNTING, State.CANCELLED),
         State.COUNTING: (State.POSTED, State.CANCELLED),
     }

@@ -229,7 +229,8 @@ def stock_count_post(*, actor: User, company: Company, count: StockCount) -> Sto
         lock_batch_balances(
             company, {(line.product_id, warehouse.pk, line.batch_id) for line in lines if line.batch_id}
         )
-        gains, losses = [], []
+        gains: list[tuple[StockCountLine, MoveLine]] = []
+        losses: list[tuple[StockCountLine, MoveLine]] = []
         for line in lines:
             assert line.counted_quantity is not None
             line.posted_system_quantity = system_quantity(company, warehouse, line.product, line.batch)
