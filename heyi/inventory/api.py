@@ -529,16 +529,34 @@ def transfer_list(request: HttpRequest, q: str = "", state: str = "", ordering: 
 
 @router.post("/transfers", response={201: TransferOut, **ERRORS})
 def transfer_create(request: HttpRequest, payload: TransferIn):
-    data = payload.dict()
+    source, destination, lines = _all_found(
+        lambda: _warehouse(request, payload.from_warehouse_id, "from_warehouse_id"),
+        lambda: _warehouse(request, payload.to_warehouse_id, "to_warehouse_id"),
+        lambda: _transfer_lines(request, payload.lines),
+    )
     transfer = transfers.transfer_create(
         actor=request.actor,
         company=request.company,
-        from_warehouse=_warehouse(request, data["from_warehouse_id"], "from_warehouse_id"),
-        to_warehouse=_warehouse(request, data["to_warehouse_id"], "to_warehouse_id"),
-        lines=_transfer_lines(request, payload.lines),
-        note=data["note"],
+        from_warehouse=source,
+        to_warehouse=destination,
+        lines=lines,
+        note=payload.note,
     )
     return Status(201, _transfer(transfer))
+
+
+def _all_found(*lookups) -> list:
+    """Run every reference lookup and report all the ids not found at once."""
+    found, fields = [], {}
+    for lookup in lookups:
+        try:
+            found.append(lookup())
+        except ValidationFailed as exc:
+            fields.update(exc.fields)
+            found.append(None)
+    if fields:
+        raise ValidationFailed(fields=fields)
+    return found
 
 
 def _get_transfer(request: HttpRequest, transfer_id: uuid.UUID) -> Transfer:
@@ -662,13 +680,12 @@ def stock_count_list(request: HttpRequest, q: str = "", state: str = "", orderin
 @router.post("/stock-counts", response={201: StockCountOut, **ERRORS})
 def stock_count_create(request: HttpRequest, payload: StockCountIn):
     """A draft count; without lines, starting it lists everything the warehouse holds."""
-    data = payload.dict()
+    warehouse, lines = _all_found(
+        lambda: _warehouse(request, payload.warehouse_id, "warehouse_id"),
+        lambda: _count_lines(request, payload.lines),
+    )
     count = counts.stock_count_create(
-        actor=request.actor,
-        company=request.company,
-        warehouse=_warehouse(request, data["warehouse_id"], "warehouse_id"),
-        lines=_count_lines(request, payload.lines),
-        note=data["note"],
+        actor=request.actor, company=request.company, warehouse=warehouse, lines=lines, note=payload.note
     )
     return Status(201, _count(count))
 
