@@ -89,13 +89,13 @@ class StockMove(CompanyOwned):
     origin_type = models.CharField(_("source type"), max_length=60)
     origin_id = models.CharField(_("source id"), max_length=64)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
-    reverses = models.OneToOneField(
+    reverses = models.ForeignKey(
         "self",
         verbose_name=_("reverses"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="reversed_by",
+        related_name="reversals",
     )
     actor = models.ForeignKey(
         "platform.User", verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -110,7 +110,12 @@ class StockMove(CompanyOwned):
             models.Index(fields=["company", "origin_type", "origin_id"], name="move_origin_idx"),
             models.Index(fields=["company", "warehouse", "product"], name="move_wh_product_idx"),
         ]
-        constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="move_quantity_not_zero")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="move_quantity_not_zero"),
+            models.UniqueConstraint(
+                fields=["company", "reverses"], condition=Q(reverses__isnull=False), name="uniq_move_reversal"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference or self.origin_type} {self.quantity}"
