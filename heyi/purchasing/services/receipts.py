@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.catalog.models import Product, Unit
-from heyi.inventory.models import Batch, StockMove, Warehouse
+from heyi.catalog.models import Unit
+from heyi.inventory.models import StockMove, Warehouse
+from heyi.inventory.services.batches import batch_for_receipt
 from heyi.inventory.services.ledger import MoveLine, Origin, stock_issue, stock_receive
 from heyi.inventory.services.warehouses import special_warehouse
 from heyi.platform.errors import InvalidTransition
@@ -224,20 +225,6 @@ def _transition(actor: User | None, company: Company, obj: Any, new: str) -> Non
     )
 
 
-def _batch(company: Company, product: Product, code: str, expiry: datetime.date | None) -> Batch:
-    """The product's batch with this code, made on first receipt (its expiry kept from then)."""
-    found = Batch.objects.filter(company=company, product=product, code=code).first()
-    if found is not None:
-        if expiry is not None and found.expiry_date is not None and found.expiry_date != expiry:
-            raise refuse("expiry_date", _("Batch %(code)s already has another expiry date.") % {"code": code})
-        return found
-    try:
-        with transaction.atomic():
-            return Batch.objects.create(company=company, product=product, code=code, expiry_date=expiry)
-    except IntegrityError:
-        return Batch.objects.get(company=company, product=product, code=code)
-
-
 def _unit_cost(receipt_line: ReceiptLine) -> Decimal:
     """The order line's price per received unit (a 箱 of 12 costs 12 times the 个 price)."""
     order_line = receipt_line.order_line
@@ -282,7 +269,13 @@ def receipt_confirm(*, actor: User, company: Company, receipt: Receipt) -> Recei
             rejected = ZERO if line.rejected_quantity is None else line.rejected_quantity
             product = line.order_line.product
             if line.batch_code:
-                line.batch = _batch(company, product, line.batch_code, line.expiry_date)
+                line.batch = batch_for_receipt(
+                    actor=actor,
+                    company=company,
+                    product=product,
+                    code=line.batch_code,
+                    expiry_date=line.expiry_date,
+                )
             cost = _unit_cost(line)
             if accepted > 0:
                 moves.append(MoveLine(product, line.warehouse, accepted, line.unit, line.batch, cost))
