@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
+from heyi.inventory.models import CostAdjustment
 from heyi.platform.models import Company, User
 
 from .access import deliveries_visible, orders_visible, returns_visible
 from .models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine, SalesReturn, SalesReturnLine
+from .models.deliveries import DELIVERY_ORIGIN
 from .totals import money
 
 MARGIN_GROUPS = ("line", "order", "product", "customer", "salesperson")
@@ -118,8 +120,9 @@ def line_margins(lines: list[SalesOrderLine]) -> dict:
     """Per order line: (revenue, cost, net quantity out).
 
     Revenue is the line's net amount in proportion to what was shipped and not returned,
-    rounded half-up; cost is what the shipped moves took out of stock, minus the value the
-    returns brought back (returns come back at the shipped cost, so margins stay right).
+    rounded half-up; cost is what the shipped moves took out of stock, plus the revaluations
+    a back-dated receipt later put on them, minus the value the returns brought back (returns
+    come back at the shipped cost, so margins stay right).
     """
     ids = [ln.pk for ln in lines]
     shipped = dict(
@@ -136,11 +139,33 @@ def line_margins(lines: list[SalesOrderLine]) -> dict:
         .annotate(total=Sum("value"))
         .values_list("delivery_line__order_line", "total")
     )
+    revalued: dict = {}
+    delivery_lines = dict(
+        DeliveryLine.objects.filter(
+            order_line_id__in=ids, delivery__state=Delivery.State.SHIPPED
+        ).values_list("pk", "order_line_id")
+    )
+    for origin_line, amount in (
+        CostAdjustment.objects.filter(
+            company_id__in={ln.company_id for ln in lines},
+            move__origin_type=DELIVERY_ORIGIN,
+            move__origin_line__in=[str(pk) for pk in delivery_lines],
+        )
+        .values("move__origin_line")
+        .annotate(total=Sum("amount"))
+        .values_list("move__origin_line", "total")
+    ):
+        key = delivery_lines[uuid.UUID(origin_line)]
+        revalued[key] = revalued.get(key, Decimal("0.00")) - money(Decimal(amount))
     result = {}
     for ln in lines:
         out = ln.delivered_quantity - ln.returned_quantity
         revenue = money(ln.net_amount * out / ln.quantity) if ln.quantity else Decimal("0.00")
-        cost = (shipped.get(ln.pk) or Decimal("0.00")) - (returned.get(ln.pk) or Decimal("0.00"))
+        cost = (
+            (shipped.get(ln.pk) or Decimal("0.00"))
+            + revalued.get(ln.pk, Decimal("0.00"))
+            - (returned.get(ln.pk) or Decimal("0.00"))
+        )
         result[ln.pk] = (revenue, cost, out)
     return result
 

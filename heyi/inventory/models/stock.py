@@ -88,6 +88,7 @@ class StockMove(CompanyOwned):
     occurred_at = models.DateTimeField(_("date"), db_index=True)
     origin_type = models.CharField(_("source type"), max_length=60)
     origin_id = models.CharField(_("source id"), max_length=64)
+    origin_line = models.CharField(_("source line"), max_length=64, blank=True)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     reverses = models.ForeignKey(
         "self",

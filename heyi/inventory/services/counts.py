@@ -209,6 +209,7 @@ def stock_count_start(*, actor: User, company: Company, count: StockCount) -> St
 
 
 @retry_when_busy
+@retry_when_busy
 def stock_count_post(*, actor: User, company: Company, count: StockCount) -> StockCount:
     """Book counted minus on hand: gains come in at the average cost, losses go out at it."""
     _check(actor, company)

@@ -63,7 +63,11 @@ class Origin:
 
 @dataclasses.dataclass(frozen=True)
 class MoveLine:
-    """What moves: a positive quantity in `unit` (default the base unit); cost per `unit`."""
+    """What moves: a positive quantity in `unit` (default the base unit); cost per `unit`.
+
+    `origin_line` names the document line the move serves, so revaluations find their way
+    back to it (a delivery line's margin).
+    """
 
     product: Product
     warehouse: Warehouse
@@ -73,6 +77,7 @@ class MoveLine:
     unit_cost: Decimal | None = None
     location: Location | None = None
     reservation: Origin | None = None
+    origin_line: str = ""
 
 
 @dataclasses.dataclass
@@ -235,6 +240,7 @@ def _post(
                 occurred_at=when,
                 origin_type=origin.type,
                 origin_id=origin.id,
+                origin_line=line.origin_line,
                 reference=origin.reference,
                 reverses=reverses,
                 actor=actor if actor is not None and actor.pk else None,
@@ -512,6 +518,7 @@ def stock_move_reverse(*, actor: User | None, company: Company, move: StockMove)
             quantity=abs(locked.quantity),
             batch=locked.batch,
             location=locked.location,
+            origin_line=locked.origin_line,
         )
         leg = _Leg(line, 0, -locked.quantity, locked.unit_cost, StockMove.Kind.REVERSAL, value=-effective)
         origin = Origin(locked.origin_type, locked.origin_id, locked.reference)

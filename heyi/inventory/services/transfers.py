@@ -166,6 +166,7 @@ def _origin(transfer: Transfer) -> Origin:
 
 
 @retry_when_busy
+@retry_when_busy
 def transfer_ship(*, actor: User, company: Company, transfer: Transfer) -> Transfer:
     """The goods leave the source warehouse and are counted in transit."""
     _check(actor, company)
@@ -206,6 +207,7 @@ def transit_warehouse_of(company: Company, transfer: Transfer) -> Warehouse:
     return arrived.warehouse if arrived else special_warehouse(company=company, kind=Warehouse.Kind.TRANSIT)
 
 
+@retry_when_busy
 @retry_when_busy
 def transfer_receive(*, actor: User, company: Company, transfer: Transfer) -> Transfer:
     """The goods arrive from transit in the destination warehouse."""

@@ -18,6 +18,7 @@ from heyi.inventory.services.warehouses import special_warehouse
 from heyi.platform.errors import InvalidTransition
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, User
+from heyi.platform.retrying import retry_when_busy
 from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import record_create, record_transition
 
@@ -235,6 +236,7 @@ def _unit_cost(receipt_line: ReceiptLine) -> Decimal:
     return (order_line.unit_price * per_received).quantize(UNIT_PRICE, rounding=ROUND_HALF_UP)
 
 
+@retry_when_busy
 def receipt_confirm(*, actor: User, company: Company, receipt: Receipt) -> Receipt:
     """Post the receipt: accepted goods into the line's warehouse at the order price, rejected
     ones into quarantine (never available); the order becomes partially received or received."""
@@ -437,6 +439,7 @@ def purchase_return_create(
     return purchase_return
 
 
+@retry_when_busy
 def purchase_return_ship(*, actor: User, company: Company, purchase_return: PurchaseReturn) -> PurchaseReturn:
     """The goods leave: issued from their warehouse as a supplier return at the moving average."""
     check(actor, company, RECEIVE)

@@ -15,6 +15,10 @@ from .orders import AMOUNT, NOTES_MAX, PRICE, QTY, SalesOrder, SalesOrderLine
 COST = PRICE
 
 
+# What the stock ledger names a delivery's moves by.
+DELIVERY_ORIGIN = "sales.delivery"
+
+
 class Delivery(Versioned, CompanyOwned):
     """A delivery note (发货单) for part or all of what an order still has to deliver."""
 

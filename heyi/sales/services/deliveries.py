@@ -16,6 +16,7 @@ from heyi.inventory.services.ledger import MoveLine, Origin, stock_issue, stock_
 from heyi.platform.errors import InvalidTransition, ValidationFailed
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, User
+from heyi.platform.retrying import retry_when_busy
 from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import record_create, record_transition, record_update
 
@@ -23,6 +24,7 @@ from ..access import access_delivery, access_sales_order
 from ..errors import NothingToDeliver, OverDelivery
 from ..events import DeliveryShipped
 from ..models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
+from ..models.deliveries import DELIVERY_ORIGIN
 from ..permissions import MANAGE_ORDER, SHIP_DELIVERY
 from .common import check, from_base, ours, positive, require_any, to_base
 from .orders import line_origin, stocked
@@ -280,6 +282,7 @@ def delivery_cancel_locked(*, actor: User, company: Company, delivery: Delivery)
     )
 
 
+@retry_when_busy
 def delivery_ship(
     *,
     actor: User,
@@ -332,7 +335,7 @@ def delivery_ship(
             if stocked(order_line.product):
                 move_lines += _move_lines(company, line, order_line)
             spans.append((start, len(move_lines)))
-        origin = Origin(type="sales.delivery", id=str(locked.pk), reference=locked.number)
+        origin = Origin(type=DELIVERY_ORIGIN, id=str(locked.pk), reference=locked.number)
         moves: list[StockMove] = (
             stock_issue(actor=actor, company=company, origin=origin, lines=move_lines) if move_lines else []
         )
@@ -405,20 +408,26 @@ def _move_lines(company: Company, line: DeliveryLine, order_line: SalesOrderLine
     assert line.warehouse is not None
     base = to_base("quantity", line.quantity, order_line.unit, order_line.product)
     held = reserved_base(company, order_line).get(line.warehouse_id, Decimal(0))
-    product, warehouse, batch = order_line.product, line.warehouse, line.batch
+    product, warehouse, batch, own = order_line.product, line.warehouse, line.batch, str(line.pk)
     reservation = line_origin(order_line)
     if held >= base:
         return [
             MoveLine(
-                product, warehouse, line.quantity, unit=order_line.unit, batch=batch, reservation=reservation
+                product,
+                warehouse,
+                line.quantity,
+                unit=order_line.unit,
+                batch=batch,
+                reservation=reservation,
+                origin_line=own,
             )
         ]
     if held > 0:
         return [
-            MoveLine(product, warehouse, held, batch=batch, reservation=reservation),
-            MoveLine(product, warehouse, base - held, batch=batch),
+            MoveLine(product, warehouse, held, batch=batch, reservation=reservation, origin_line=own),
+            MoveLine(product, warehouse, base - held, batch=batch, origin_line=own),
         ]
-    return [MoveLine(product, warehouse, line.quantity, unit=order_line.unit, batch=batch)]
+    return [MoveLine(product, warehouse, line.quantity, unit=order_line.unit, batch=batch, origin_line=own)]
 
 
 def _reserved_in_line_unit(company: Company, order_line: SalesOrderLine) -> Decimal:

@@ -20,6 +20,7 @@ from heyi.platform.errors import InvalidTransition, ValidationFailed
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, Membership, Role, User
 from heyi.platform.permissions import MANAGE_COMPANY
+from heyi.platform.retrying import retry_when_busy
 from heyi.platform.services.audit import audit_record
 from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import (
@@ -134,6 +135,7 @@ def sales_order_update(
     return locked
 
 
+@retry_when_busy
 def sales_order_confirm(*, actor: User, company: Company, order: SalesOrder) -> SalesOrder:
     """Confirm a draft order and reserve its stock, line by line.
 
@@ -244,6 +246,7 @@ def _order_line_fields(fields: dict[str, list[str]], asked: list[SalesOrderLine]
     return result
 
 
+@retry_when_busy
 def sales_order_cancel(*, actor: User, company: Company, order: SalesOrder) -> SalesOrder:
     """Cancel an order nothing of which has shipped: its reservations and open deliveries go with it."""
     check(actor, company, CONFIRM_ORDER)
@@ -273,6 +276,7 @@ def sales_order_cancel(*, actor: User, company: Company, order: SalesOrder) -> S
     return locked
 
 
+@retry_when_busy
 def sales_order_close(*, actor: User, company: Company, order: SalesOrder) -> SalesOrder:
     """Close a delivered order, or one partly delivered whose backorder will not be delivered."""
     check(actor, company, CONFIRM_ORDER)

@@ -15,6 +15,7 @@ from heyi.inventory.services.ledger import MoveLine, Origin, stock_receive
 from heyi.platform.errors import InvalidTransition, ValidationFailed
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, User
+from heyi.platform.retrying import retry_when_busy
 from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import record_create, record_transition
 
@@ -112,6 +113,7 @@ def _prepare(
     return result
 
 
+@retry_when_busy
 def sales_return_confirm(*, actor: User, company: Company, sales_return: SalesReturn) -> SalesReturn:
     """Receive the goods back into stock at the unit cost they were shipped at."""
     check(actor, company, MANAGE_RETURN)

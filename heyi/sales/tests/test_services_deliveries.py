@@ -197,3 +197,34 @@ def test_a_service_line_ships_without_stock_and_cannot_come_back(company, admin,
             actor=admin, company=company, delivery=delivery, lines=[{"delivery_line": line, "quantity": 1}]
         )
     assert "lines[0].delivery_line" in exc.value.fields
+
+
+def test_a_receipt_dated_before_a_shipment_moves_its_cost_into_the_orders_margin(
+    company, admin, printer, hangzhou, confirmed
+):
+    import datetime
+
+    from heyi.sales.selectors import order_margin
+
+    march = lambda day: datetime.datetime(2026, 3, day, 9, tzinfo=datetime.UTC)  # noqa: E731
+    stock_receive(
+        actor=admin,
+        company=company,
+        origin=Origin("test.receipt", "r1", "GR-1"),
+        lines=[MoveLine(printer, hangzhou, Decimal(10), unit_cost=Decimal("2000"))],
+        occurred_at=march(1),
+    )
+    order = confirmed([(printer, 10, "2680")])
+    _ship(company, admin, delivery_create(actor=admin, company=company, order=order))
+    assert order_margin(order) == (Decimal("26800.00"), Decimal("20000.00"))
+    stock_receive(
+        actor=admin,
+        company=company,
+        origin=Origin("test.receipt", "r2", "GR-2"),
+        lines=[MoveLine(printer, hangzhou, Decimal(10), unit_cost=Decimal("2200"))],
+        occurred_at=march(2),
+    )
+    assert order_margin(order) == (Decimal("26800.00"), Decimal("21000.00")), (
+        "shipped at the average of 2,100"
+    )
+    assert stock_differences(company) == []
