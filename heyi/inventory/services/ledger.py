@@ -20,6 +20,7 @@ from heyi.catalog.models import Product, Unit
 from heyi.catalog.selectors import unit_convert
 from heyi.platform import modules
 from heyi.platform.access import require_module
+from heyi.platform.bulk import rows_save
 from heyi.platform.errors import ValidationFailed
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, User
@@ -31,7 +32,6 @@ from ..events import StockMoved, StockShortage
 from ..locks import lock_balances, lock_batch_balances, lock_valuations
 from ..models import (
     Batch,
-    BatchBalance,
     CostAdjustment,
     InventorySettings,
     Location,
@@ -248,12 +248,10 @@ def _post(
             )
         )
     StockMove.objects.bulk_create(moves)
-    StockBalance.objects.bulk_update(balances.values(), ["on_hand", "reserved", "updated_at"])
+    rows_save(balances.values(), ["on_hand", "reserved", "updated_at"])
     if batches:
-        BatchBalance.objects.bulk_update(batches.values(), ["on_hand", "updated_at"])
-    ProductValuation.objects.bulk_update(
-        valuations.values(), ["quantity", "value", "average_cost", "updated_at"]
-    )
+        rows_save(batches.values(), ["on_hand", "updated_at"])
+    rows_save(valuations.values(), ["quantity", "value", "average_cost", "updated_at"])
     if backdated:
         for product_id in product_ids:
             _replay_chain(
@@ -619,11 +617,11 @@ def stock_reserve_lines(
                     )
                 )
             got.append(quantity - remaining)
-        Reservation.objects.bulk_create([r for r in changed.values() if r._state.adding])
-        Reservation.objects.bulk_update(
-            [r for r in changed.values() if not r._state.adding], ["quantity", "updated_at"]
-        )
-        StockBalance.objects.bulk_update(balances.values(), ["reserved", "updated_at"])
+        new = [r for r in changed.values() if r._state.adding]
+        grown = [r for r in changed.values() if not r._state.adding]
+        Reservation.objects.bulk_create(new)
+        rows_save(grown, ["quantity", "updated_at"])
+        rows_save(balances.values(), ["reserved", "updated_at"])
         stock_alerts_refresh(actor=actor, company=company, products=[line.product for line in lines])
         return got
 

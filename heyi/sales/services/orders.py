@@ -16,6 +16,7 @@ from heyi.inventory.selectors import stock_available
 from heyi.inventory.services.ledger import Origin, ReserveLine, stock_release, stock_reserve_lines
 from heyi.partners.models import Partner
 from heyi.platform import access as platform_access
+from heyi.platform.bulk import rows_save
 from heyi.platform.errors import InvalidTransition, ValidationFailed
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, Membership, Role, User
@@ -165,7 +166,7 @@ def sales_order_confirm(*, actor: User, company: Company, order: SalesOrder) -> 
                         "quantity": str(line.base_quantity - got),
                     }
                 )
-        SalesOrderLine.objects.bulk_update(stocked_lines, ["reserved_quantity", "updated_at"])
+        rows_save(stocked_lines, ["reserved_quantity", "updated_at"])
         locked.confirmed_at = timezone.now()
         record_transition(
             actor=actor,
