@@ -48,7 +48,7 @@ class WebhookPatch(Schema):
     is_active: bool | None = None
 
 
-class DeliveryOut(Schema):
+class WebhookDeliveryOut(Schema):
     id: uuid.UUID
     event_id: uuid.UUID
     event_type: str
@@ -97,7 +97,7 @@ def webhook_delete(request: HttpRequest, webhook_id: uuid.UUID):
     return Status(204, None)
 
 
-@router.get("/webhooks/{webhook_id}/deliveries", response={200: page_of(DeliveryOut), **ERRORS})
+@router.get("/webhooks/{webhook_id}/deliveries", response={200: page_of(WebhookDeliveryOut), **ERRORS})
 def webhook_deliveries(request: HttpRequest, webhook_id: uuid.UUID, status: str = ""):
     """The delivery log, newest first."""
     webhook = webhooks.access_webhook(user=request.actor, company=request.company, id=webhook_id)
