@@ -24,9 +24,11 @@ from heyi.platform.webkit import (
     attach_errors,
     company_view,
     detail_page,
+    document_action,
     domain_error_page,
     form_page,
     list_page,
+    post_action,
 )
 
 from . import selectors
@@ -83,10 +85,6 @@ def _can(request: HttpRequest, perm: str) -> bool:
     return has_perm(request.user, request.company, perm)
 
 
-def _post_action(label: Any, url: str, css: str = "") -> dict:
-    return {"label": label, "url": url, "method": "post", "css": css}
-
-
 # Warehouses and locations ---------------------------------------------------------------------
 
 
@@ -131,7 +129,7 @@ def warehouse_detail(request: HttpRequest, pk) -> HttpResponse:
         )
     if can_manage and warehouse.is_active:
         actions.append(
-            _post_action(_("Deactivate"), reverse("inventory:warehouse_deactivate", args=[pk]), "is-warning")
+            post_action(_("Deactivate"), reverse("inventory:warehouse_deactivate", args=[pk]), "is-warning")
         )
     bins = list(selectors.location_list(user=request.user, company=request.company, warehouse=warehouse))
     return detail_page(
@@ -439,7 +437,7 @@ def stock_move_detail(request: HttpRequest, pk) -> HttpResponse:
     actions = []
     if _can(request, MOVE_STOCK) and reversal is None and move.kind != StockMove.Kind.REVERSAL:
         actions.append(
-            _post_action(_("Reverse"), reverse("inventory:stock_move_reverse", args=[pk]), "is-warning")
+            post_action(_("Reverse"), reverse("inventory:stock_move_reverse", args=[pk]), "is-warning")
         )
     adjustments = list(
         CostAdjustment.objects.filter(company=request.company, move=move)
@@ -600,20 +598,6 @@ def _document_form_page(
     return render(request, "inventory/document_form.html", ctx, status=status)
 
 
-def _action(request: HttpRequest, run, url: str) -> HttpResponse:
-    """Run a document action; a business error is shown on the document's page."""
-    try:
-        run()
-    except DomainError as exc:
-        if isinstance(exc, (NotFound, NotPermitted)):
-            return domain_error_page(request, exc)
-        messages.error(request, str(exc.message))
-        for field, errors in exc.fields.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
-    return redirect(url)
-
-
 def _transfer_url(transfer: Transfer) -> str:
     return reverse("inventory:transfer_detail", args=[transfer.pk])
 
@@ -650,14 +634,14 @@ def transfer_detail(request: HttpRequest, pk) -> HttpResponse:
     actions: list[dict] = []
     if can_move and transfer.state == Transfer.State.DRAFT:
         actions += [
-            _post_action(_("Ship"), reverse("inventory:transfer_ship", args=[pk]), "is-primary"),
-            _post_action(
+            post_action(_("Ship"), reverse("inventory:transfer_ship", args=[pk]), "is-primary"),
+            post_action(
                 _("Cancel transfer"), reverse("inventory:transfer_cancel", args=[pk]), "is-danger is-light"
             ),
         ]
     if can_move and transfer.state == Transfer.State.IN_TRANSIT:
         actions.append(
-            _post_action(_("Receive"), reverse("inventory:transfer_receive", args=[pk]), "is-primary")
+            post_action(_("Receive"), reverse("inventory:transfer_receive", args=[pk]), "is-primary")
         )
     lines = list(transfer.lines.select_related("product", "unit", "batch"))
     moved = list(
@@ -779,17 +763,14 @@ def transfer_edit(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _transfer_action(service):
-    @require_POST
-    @company_view(perm=MOVE_STOCK, module=ERP)
-    def view(request: HttpRequest, pk) -> HttpResponse:
-        transfer = access_transfer(user=request.user, company=request.company, id=pk)
-        return _action(
-            request,
-            lambda: service(actor=request.user, company=request.company, transfer=transfer),
-            _transfer_url(transfer),
-        )
-
-    return view
+    return document_action(
+        access_one=access_transfer,
+        service=service,
+        param="transfer",
+        detail="inventory:transfer_detail",
+        perm=MOVE_STOCK,
+        module=ERP,
+    )
 
 
 transfer_ship = _transfer_action(transfers.transfer_ship)
@@ -833,15 +814,13 @@ def stock_count_detail(request: HttpRequest, pk) -> HttpResponse:
     actions: list[dict] = []
     if can_count and count.state == StockCount.State.DRAFT:
         actions.append(
-            _post_action(_("Start counting"), reverse("inventory:stock_count_start", args=[pk]), "is-primary")
+            post_action(_("Start counting"), reverse("inventory:stock_count_start", args=[pk]), "is-primary")
         )
     if can_count and count.state == StockCount.State.COUNTING:
-        actions.append(
-            _post_action(_("Post"), reverse("inventory:stock_count_post", args=[pk]), "is-primary")
-        )
+        actions.append(post_action(_("Post"), reverse("inventory:stock_count_post", args=[pk]), "is-primary"))
     if can_count and count.state in open_states:
         actions.append(
-            _post_action(
+            post_action(
                 _("Cancel count"), reverse("inventory:stock_count_cancel", args=[pk]), "is-danger is-light"
             )
         )
@@ -958,17 +937,14 @@ def stock_count_edit(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _count_action(service):
-    @require_POST
-    @company_view(perm=COUNT_STOCK, module=ERP)
-    def view(request: HttpRequest, pk) -> HttpResponse:
-        count = access_stock_count(user=request.user, company=request.company, id=pk)
-        return _action(
-            request,
-            lambda: service(actor=request.user, company=request.company, count=count),
-            _count_url(count),
-        )
-
-    return view
+    return document_action(
+        access_one=access_stock_count,
+        service=service,
+        param="count",
+        detail="inventory:stock_count_detail",
+        perm=COUNT_STOCK,
+        module=ERP,
+    )
 
 
 stock_count_start = _count_action(counts.stock_count_start)

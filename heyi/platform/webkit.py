@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import access
 from .errors import DomainError, NotFound, NotPermitted
@@ -64,6 +67,59 @@ def company_view(*, perm: str | None = None, module: str | None = None) -> Calla
         return wrapper
 
     return decorate
+
+
+def run_action(
+    request: HttpRequest, run: Callable[[], Any], redirect_to: str, done: Callable[[], Any] | None = None
+) -> HttpResponse:
+    """Run one action service for a button; a business error becomes a message on the page the
+    button was on, a missing record or a refused permission the usual error page."""
+    try:
+        run()
+    except DomainError as exc:
+        if isinstance(exc, NotFound | NotPermitted):
+            return domain_error_page(request, exc)
+        messages.error(request, str(exc.message))
+        for errors in exc.fields.values():
+            for error in errors:
+                messages.error(request, str(error))
+    else:
+        if done is not None:
+            messages.success(request, str(done()))
+    return redirect(redirect_to)
+
+
+def document_action(
+    *,
+    access_one: Callable[..., Any],
+    service: Callable[..., Any],
+    param: str,
+    detail: str,
+    perm: str | None = None,
+    module: str | None = None,
+    done: Callable[[], Any] | None = None,
+) -> Callable:
+    """The POST view of one button on a document page (confirm, ship, post, cancel ...): finds
+    the document through its `access_*`, calls `service(actor=, company=, <param>=document)`,
+    then returns to the page named `detail`."""
+
+    @require_POST
+    @company_view(perm=perm, module=module)
+    def view(request: HttpRequest, pk: Any) -> HttpResponse:
+        document = access_one(user=request.user, company=request.company, id=pk)
+        return run_action(
+            request,
+            lambda: service(actor=request.user, company=request.company, **{param: document}),
+            reverse(detail, args=[pk]),
+            done,
+        )
+
+    return view
+
+
+def post_action(label: Any, url: str, css: str = "") -> dict:
+    """A button of a detail page that posts to `url`."""
+    return {"label": label, "url": url, "method": "post", "css": css}
 
 
 @dataclass(frozen=True)

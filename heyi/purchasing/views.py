@@ -22,9 +22,11 @@ from heyi.platform.webkit import (
     attach_errors,
     company_view,
     detail_page,
+    document_action,
     domain_error_page,
     form_page,
     list_page,
+    run_action,
 )
 
 from . import access, selectors
@@ -54,21 +56,6 @@ def _q(value: Decimal | None) -> str:
 
 def _post(url: str, label: Any, css: str = "") -> dict:
     return {"label": label, "url": url, "method": "post", "css": css}
-
-
-def _act(request: HttpRequest, fn, redirect_to: str) -> HttpResponse:
-    """Run one action service; a domain error becomes a message on the page it came from."""
-    try:
-        fn()
-    except NotFound as exc:
-        return domain_error_page(request, exc)
-    except DomainError as exc:
-        if exc.status == 403:
-            return domain_error_page(request, exc)
-        messages.error(
-            request, " ".join([str(exc.message), *(str(m) for ms in exc.fields.values() for m in ms)])
-        )
-    return redirect(redirect_to)
 
 
 class LineFormSet(django_forms.BaseFormSet):
@@ -322,7 +309,7 @@ def requisition_detail(request: HttpRequest, pk) -> HttpResponse:
 @company_view(perm=MANAGE_REQUISITION, module=ERP)
 def requisition_submit(request: HttpRequest, pk) -> HttpResponse:
     requisition = access.access_requisition(user=request.user, company=request.company, id=pk)
-    return _act(
+    return run_action(
         request,
         lambda: requisitions.purchase_requisition_submit(
             actor=request.user, company=request.company, requisition=requisition
@@ -335,7 +322,7 @@ def requisition_submit(request: HttpRequest, pk) -> HttpResponse:
 @company_view(perm=MANAGE_REQUISITION, module=ERP)
 def requisition_cancel(request: HttpRequest, pk) -> HttpResponse:
     requisition = access.access_requisition(user=request.user, company=request.company, id=pk)
-    return _act(
+    return run_action(
         request,
         lambda: requisitions.purchase_requisition_cancel(
             actor=request.user, company=request.company, requisition=requisition
@@ -357,7 +344,7 @@ def requisition_order(request: HttpRequest, pk) -> HttpResponse:
             )
         )
 
-    response = _act(request, run, reverse("purchasing:requisition_detail", args=[pk]))
+    response = run_action(request, run, reverse("purchasing:requisition_detail", args=[pk]))
     if len(made) == 1:
         return redirect("purchasing:order_detail", pk=made[0].pk)
     if made:
@@ -372,7 +359,7 @@ def order_from_requisitions(request: HttpRequest) -> HttpResponse:
         access.access_requisition(user=request.user, company=request.company, id=pk)
         for pk in request.POST.getlist("requisition")[:100]
     ]
-    return _act(
+    return run_action(
         request,
         lambda: orders.purchase_order_from_requisitions(
             actor=request.user, company=request.company, requisitions=found
@@ -595,17 +582,14 @@ def order_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _order_action(service):
-    @require_POST
-    @company_view(perm=VIEW, module=ERP)
-    def view(request: HttpRequest, pk) -> HttpResponse:
-        order = access.access_order(user=request.user, company=request.company, id=pk)
-        return _act(
-            request,
-            lambda: service(actor=request.user, company=request.company, order=order),
-            reverse("purchasing:order_detail", args=[pk]),
-        )
-
-    return view
+    return document_action(
+        access_one=access.access_order,
+        service=service,
+        param="order",
+        detail="purchasing:order_detail",
+        perm=VIEW,
+        module=ERP,
+    )
 
 
 order_confirm = _order_action(orders.purchase_order_confirm)
@@ -789,17 +773,14 @@ def receipt_inspect(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _receipt_action(service):
-    @require_POST
-    @company_view(perm=VIEW, module=ERP)
-    def view(request: HttpRequest, pk) -> HttpResponse:
-        receipt = access.access_receipt(user=request.user, company=request.company, id=pk)
-        return _act(
-            request,
-            lambda: service(actor=request.user, company=request.company, receipt=receipt),
-            reverse("purchasing:receipt_detail", args=[pk]),
-        )
-
-    return view
+    return document_action(
+        access_one=access.access_receipt,
+        service=service,
+        param="receipt",
+        detail="purchasing:receipt_detail",
+        perm=VIEW,
+        module=ERP,
+    )
 
 
 receipt_confirm = _receipt_action(receipts.receipt_confirm)
@@ -926,17 +907,14 @@ def return_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _return_action(service):
-    @require_POST
-    @company_view(perm=VIEW, module=ERP)
-    def view(request: HttpRequest, pk) -> HttpResponse:
-        found = access.access_return(user=request.user, company=request.company, id=pk)
-        return _act(
-            request,
-            lambda: service(actor=request.user, company=request.company, purchase_return=found),
-            reverse("purchasing:return_detail", args=[pk]),
-        )
-
-    return view
+    return document_action(
+        access_one=access.access_return,
+        service=service,
+        param="purchase_return",
+        detail="purchasing:return_detail",
+        perm=VIEW,
+        module=ERP,
+    )
 
 
 return_ship = _return_action(receipts.purchase_return_ship)
@@ -1016,7 +994,7 @@ def alert_requisition(request: HttpRequest, pk) -> HttpResponse:
             )
         )
 
-    response = _act(request, run, reverse("purchasing:alert_list"))
+    response = run_action(request, run, reverse("purchasing:alert_list"))
     return redirect("purchasing:requisition_detail", pk=made[0].pk) if made else response
 
 

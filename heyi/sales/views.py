@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from heyi.inventory.models import Warehouse
 from heyi.partners.access import CUSTOMER, partners_visible
@@ -25,9 +24,11 @@ from heyi.platform.webkit import (
     attach_errors,
     company_view,
     detail_page,
+    document_action,
     domain_error_page,
     form_page,
     list_page,
+    post_action,
 )
 
 from . import selectors
@@ -65,10 +66,6 @@ def _delivery_url(delivery) -> str:
 
 def _return_url(sales_return) -> str:
     return reverse("sales:return_detail", args=[sales_return.pk])
-
-
-def _post_action(label, url: str, css: str = "") -> dict:
-    return {"label": label, "url": url, "method": "post", "css": css}
 
 
 # Orders
@@ -166,7 +163,7 @@ def order_detail(request: HttpRequest, pk) -> HttpResponse:
     S = SalesOrder.State
     actions = []
     if order.state == S.DRAFT and _can(request, CONFIRM_ORDER):
-        actions.append(_post_action(_("Confirm"), reverse("sales:order_confirm", args=[pk]), "is-success"))
+        actions.append(post_action(_("Confirm"), reverse("sales:order_confirm", args=[pk]), "is-success"))
     if order.state in SalesOrder.OPEN_FOR_DELIVERY and (
         _can(request, MANAGE_ORDER) or _can(request, SHIP_DELIVERY)
     ):
@@ -178,10 +175,10 @@ def order_detail(request: HttpRequest, pk) -> HttpResponse:
             }
         )
     if order.state in (S.PARTIALLY_DELIVERED, S.DELIVERED) and _can(request, CONFIRM_ORDER):
-        actions.append(_post_action(_("Close"), reverse("sales:order_close", args=[pk]), "is-light"))
+        actions.append(post_action(_("Close"), reverse("sales:order_close", args=[pk]), "is-light"))
     if order.state in (S.DRAFT, S.CONFIRMED) and _can(request, CONFIRM_ORDER):
         actions.append(
-            _post_action(_("Cancel order"), reverse("sales:order_cancel", args=[pk]), "is-danger is-light")
+            post_action(_("Cancel order"), reverse("sales:order_cancel", args=[pk]), "is-danger is-light")
         )
     revenue, cost = selectors.order_margin(order)
     fields = [
@@ -232,21 +229,14 @@ def order_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _order_action(service, done_message):
-    @require_POST
-    @company_view(module=ERP)
-    def action(request: HttpRequest, pk) -> HttpResponse:
-        order = access_sales_order(user=request.user, company=request.company, id=pk)
-        try:
-            service(actor=request.user, company=request.company, order=order)
-        except DomainError as exc:
-            if isinstance(exc, (NotFound, NotPermitted)):
-                raise
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, done_message())
-        return redirect(_order_url(order))
-
-    return action
+    return document_action(
+        access_one=access_sales_order,
+        service=service,
+        param="order",
+        detail="sales:order_detail",
+        module=ERP,
+        done=done_message,
+    )
 
 
 order_confirm = _order_action(order_services.sales_order_confirm, lambda: _("The order is confirmed."))
@@ -360,7 +350,7 @@ def delivery_detail(request: HttpRequest, pk) -> HttpResponse:
     actions = []
     if delivery.state in (D.DRAFT, D.PICKED) and _can(request, SHIP_DELIVERY):
         actions.append(
-            _post_action(_("Pick and pack"), reverse("sales:delivery_confirm", args=[pk]), "is-info")
+            post_action(_("Pick and pack"), reverse("sales:delivery_confirm", args=[pk]), "is-info")
         )
     if delivery.state == D.PACKED and _can(request, SHIP_DELIVERY):
         actions.append(
@@ -376,7 +366,7 @@ def delivery_detail(request: HttpRequest, pk) -> HttpResponse:
         )
     if delivery.state in Delivery.OPEN and (_can(request, SHIP_DELIVERY) or _can(request, MANAGE_ORDER)):
         actions.append(
-            _post_action(
+            post_action(
                 _("Cancel delivery"), reverse("sales:delivery_cancel", args=[pk]), "is-danger is-light"
             )
         )
@@ -415,21 +405,14 @@ def delivery_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _delivery_action(service, done_message):
-    @require_POST
-    @company_view(module=ERP)
-    def action(request: HttpRequest, pk) -> HttpResponse:
-        delivery = access_delivery(user=request.user, company=request.company, id=pk)
-        try:
-            service(actor=request.user, company=request.company, delivery=delivery)
-        except DomainError as exc:
-            if isinstance(exc, (NotFound, NotPermitted)):
-                raise
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, done_message())
-        return redirect(_delivery_url(delivery))
-
-    return action
+    return document_action(
+        access_one=access_delivery,
+        service=service,
+        param="delivery",
+        detail="sales:delivery_detail",
+        module=ERP,
+        done=done_message,
+    )
 
 
 delivery_confirm = _delivery_action(delivery_services.delivery_confirm, lambda: _("Picked and packed."))
@@ -533,10 +516,10 @@ def return_detail(request: HttpRequest, pk) -> HttpResponse:
     actions = []
     if sales_return.state == SalesReturn.State.DRAFT and _can(request, MANAGE_RETURN):
         actions.append(
-            _post_action(_("Receive into stock"), reverse("sales:return_confirm", args=[pk]), "is-success")
+            post_action(_("Receive into stock"), reverse("sales:return_confirm", args=[pk]), "is-success")
         )
         actions.append(
-            _post_action(_("Cancel return"), reverse("sales:return_cancel", args=[pk]), "is-danger is-light")
+            post_action(_("Cancel return"), reverse("sales:return_cancel", args=[pk]), "is-danger is-light")
         )
     fields = [
         (_("Number"), sales_return.number),
@@ -567,21 +550,14 @@ def return_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _return_action(service, done_message):
-    @require_POST
-    @company_view(module=ERP)
-    def action(request: HttpRequest, pk) -> HttpResponse:
-        found = access_sales_return(user=request.user, company=request.company, id=pk)
-        try:
-            service(actor=request.user, company=request.company, sales_return=found)
-        except DomainError as exc:
-            if isinstance(exc, (NotFound, NotPermitted)):
-                raise
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, done_message())
-        return redirect(_return_url(found))
-
-    return action
+    return document_action(
+        access_one=access_sales_return,
+        service=service,
+        param="sales_return",
+        detail="sales:return_detail",
+        module=ERP,
+        done=done_message,
+    )
 
 
 return_confirm = _return_action(
