@@ -79,3 +79,15 @@ def test_the_compiled_catalogue_matches_its_source(catalogue):
         if got != entry["msgstr"]:
             stale.append(entry["msgid"])
     assert not stale, f"run `make messages`; {catalogue.with_suffix('.mo')} is stale for {stale}"
+
+
+def test_a_string_in_two_catalogues_means_the_same_in_both():
+    """Django merges the apps' catalogues, the first app winning: one English string must not
+    carry two Chinese meanings (use different words or a context)."""
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for catalogue in CATALOGUES:
+        for entry in po_entries(catalogue):
+            if entry["msgid"]:
+                seen.setdefault((entry["context"], entry["msgid"]), {})[catalogue.parts[-5]] = entry["msgstr"]
+    clashes = {key[1]: apps for key, apps in seen.items() if len(set(apps.values())) > 1}
+    assert not clashes, clashes

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from heyi.platform import modules
@@ -450,7 +451,7 @@ def stock_move_detail(request: HttpRequest, pk) -> HttpResponse:
         (_("Reference"), move.reference),
         (_("Product"), f"{move.product.sku} {move.product.name}"),
         (_("Warehouse"), move.warehouse),
-        (_("Location"), move.location),
+        (pgettext("bin", "Location"), move.location),
         (_("Batch"), move.batch),
         (_("Quantity"), f"{_qty(move.quantity)} {move.product.base_unit.name}"),
         (_("Quantity as entered"), f"{_qty(move.entered_quantity)} {move.entered_unit.name}"),

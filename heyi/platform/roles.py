@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ BUILTIN_ROLES = [
     BuiltinRole("legal", _("Legal"), "company"),
     BuiltinRole("finance", _("Finance"), "company"),
     BuiltinRole("purchasing", _("Purchasing"), "company"),
-    BuiltinRole("warehouse", _("Warehouse"), "company"),
+    BuiltinRole("warehouse", pgettext_lazy("role", "Warehouse"), "company"),
     BuiltinRole("production", _("Production"), "company"),
     BuiltinRole("after_sales", _("After-sales"), "company"),
     BuiltinRole("hr", _("HR"), "company"),

@@ -6,6 +6,7 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from heyi.platform.models import CompanyOwned, Versioned
 
@@ -51,7 +52,7 @@ class Transfer(Versioned, CompanyOwned):
 
 class TransferLine(CompanyOwned):
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("document line", "position"), default=0)
     product = models.ForeignKey(
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )
@@ -111,7 +112,7 @@ class StockCountLine(CompanyOwned):
     """
 
     count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("document line", "position"), default=0)
     product = models.ForeignKey(
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )

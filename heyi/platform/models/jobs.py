@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import CompanyOwned
 
@@ -17,7 +18,7 @@ class Job(CompanyOwned):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveIntegerField(_("progress"), default=0)
-    total = models.PositiveIntegerField(_("total"), default=0)
+    total = models.PositiveIntegerField(pgettext_lazy("job", "total"), default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import CompanyOwned, Versioned
 from .events import OutboxEvent
@@ -35,7 +36,7 @@ class WebhookDelivery(CompanyOwned):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        DELIVERED = "delivered", _("Delivered")
+        DELIVERED = "delivered", pgettext_lazy("webhook", "Delivered")
         FAILED = "failed", _("Failed")
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from ..forms import WebhookForm
@@ -73,7 +74,7 @@ def webhook_detail(request: HttpRequest, pk) -> HttpResponse:
         back_url=reverse("platform:webhook_list"),
         sections=[
             {
-                "title": _("Deliveries"),
+                "title": pgettext("webhook", "Deliveries"),
                 "template": "platform/_webhook_deliveries.html",
                 "deliveries": webhook.deliveries.order_by("-created_at")[:50],
             }
