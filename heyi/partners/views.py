@@ -1,5 +1,9 @@
 """Web pages for customers, suppliers, their contacts and addresses, and tags."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -248,102 +252,96 @@ def _done(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-@company_view()
-def contact_create(request: HttpRequest, pk) -> HttpResponse:
-    partner = _partner_for_change(request, pk)
-    form = ContactForm(request.POST or None)
-    return form_page(
-        request,
-        form=form,
-        title=_("New contact at %(name)s") % {"name": partner.name},
-        on_valid=lambda data: contact_services.contact_create(
-            actor=request.user, company=request.company, partner=partner, **data
-        ),
-        success_url=lambda contact: _detail_url(partner),
-        back_url=_detail_url(partner),
-    )
+@dataclass(frozen=True)
+class _PartOfPartner:
+    """What differs between a partner's contacts and its addresses on the web; the views are one."""
+
+    form: type
+    param: str
+    access_one: Callable[..., Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    new_title: Callable[[Partner], str]
+    edit_title: Callable[[Any], str]
+    deleted: Callable[[], str]
 
 
-@company_view()
-def contact_edit(request: HttpRequest, pk) -> HttpResponse:
-    contact = access.access_contact(user=request.user, company=request.company, id=pk)
-    access.require_partner_manage(request.user, request.company, contact.partner)
-    form = ContactForm(request.POST or None, instance=contact)
-
-    def save(cleaned: dict):
-        data = form.service_data()
-        version = data.pop("version")
-        return contact_services.contact_update(
-            actor=request.user, company=request.company, contact=contact, data=data, version=version
+def _part_views(part: _PartOfPartner) -> tuple[Callable, Callable, Callable]:
+    @company_view()
+    def create(request: HttpRequest, pk) -> HttpResponse:
+        partner = _partner_for_change(request, pk)
+        return form_page(
+            request,
+            form=part.form(request.POST or None),
+            title=part.new_title(partner),
+            on_valid=lambda data: part.create(
+                actor=request.user, company=request.company, partner=partner, **data
+            ),
+            success_url=lambda _obj: _detail_url(partner),
+            back_url=_detail_url(partner),
         )
 
-    return form_page(
-        request,
-        form=form,
-        title=_("Edit contact %(name)s") % {"name": contact.name},
-        on_valid=save,
-        success_url=lambda c: _detail_url(c.partner),
-        back_url=_detail_url(contact.partner),
-    )
+    @company_view()
+    def edit(request: HttpRequest, pk) -> HttpResponse:
+        obj = part.access_one(user=request.user, company=request.company, id=pk)
+        access.require_partner_manage(request.user, request.company, obj.partner)
+        form = part.form(request.POST or None, instance=obj)
 
+        def save(cleaned: dict):
+            data = form.service_data()
+            version = data.pop("version")
+            return part.update(
+                actor=request.user, company=request.company, data=data, version=version, **{part.param: obj}
+            )
 
-@require_POST
-@company_view()
-def contact_delete(request: HttpRequest, pk) -> HttpResponse:
-    contact = access.access_contact(user=request.user, company=request.company, id=pk)
-    partner = contact.partner
-    contact_services.contact_delete(actor=request.user, company=request.company, contact=contact)
-    messages.success(request, _("The contact is deleted."))
-    return _done(request, _detail_url(partner))
-
-
-@company_view()
-def address_create(request: HttpRequest, pk) -> HttpResponse:
-    partner = _partner_for_change(request, pk)
-    form = AddressForm(request.POST or None)
-    return form_page(
-        request,
-        form=form,
-        title=_("New address of %(name)s") % {"name": partner.name},
-        on_valid=lambda data: contact_services.address_create(
-            actor=request.user, company=request.company, partner=partner, **data
-        ),
-        success_url=lambda address: _detail_url(partner),
-        back_url=_detail_url(partner),
-    )
-
-
-@company_view()
-def address_edit(request: HttpRequest, pk) -> HttpResponse:
-    address = access.access_address(user=request.user, company=request.company, id=pk)
-    access.require_partner_manage(request.user, request.company, address.partner)
-    form = AddressForm(request.POST or None, instance=address)
-
-    def save(cleaned: dict):
-        data = form.service_data()
-        version = data.pop("version")
-        return contact_services.address_update(
-            actor=request.user, company=request.company, address=address, data=data, version=version
+        return form_page(
+            request,
+            form=form,
+            title=part.edit_title(obj),
+            on_valid=save,
+            success_url=lambda saved: _detail_url(saved.partner),
+            back_url=_detail_url(obj.partner),
         )
 
-    return form_page(
-        request,
-        form=form,
-        title=_("Edit address"),
-        on_valid=save,
-        success_url=lambda a: _detail_url(a.partner),
-        back_url=_detail_url(address.partner),
+    @require_POST
+    @company_view()
+    def delete(request: HttpRequest, pk) -> HttpResponse:
+        obj = part.access_one(user=request.user, company=request.company, id=pk)
+        partner = obj.partner
+        part.delete(actor=request.user, company=request.company, **{part.param: obj})
+        messages.success(request, part.deleted())
+        return _done(request, _detail_url(partner))
+
+    return create, edit, delete
+
+
+contact_create, contact_edit, contact_delete = _part_views(
+    _PartOfPartner(
+        form=ContactForm,
+        param="contact",
+        access_one=access.access_contact,
+        create=contact_services.contact_create,
+        update=contact_services.contact_update,
+        delete=contact_services.contact_delete,
+        new_title=lambda partner: _("New contact at %(name)s") % {"name": partner.name},
+        edit_title=lambda contact: _("Edit contact %(name)s") % {"name": contact.name},
+        deleted=lambda: _("The contact is deleted."),
     )
-
-
-@require_POST
-@company_view()
-def address_delete(request: HttpRequest, pk) -> HttpResponse:
-    address = access.access_address(user=request.user, company=request.company, id=pk)
-    partner = address.partner
-    contact_services.address_delete(actor=request.user, company=request.company, address=address)
-    messages.success(request, _("The address is deleted."))
-    return _done(request, _detail_url(partner))
+)
+address_create, address_edit, address_delete = _part_views(
+    _PartOfPartner(
+        form=AddressForm,
+        param="address",
+        access_one=access.access_address,
+        create=contact_services.address_create,
+        update=contact_services.address_update,
+        delete=contact_services.address_delete,
+        new_title=lambda partner: _("New address of %(name)s") % {"name": partner.name},
+        edit_title=lambda _address: _("Edit address"),
+        deleted=lambda: _("The address is deleted."),
+    )
+)
 
 
 def _require_tags_view(request: HttpRequest) -> None:
