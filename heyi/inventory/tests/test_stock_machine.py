@@ -1,5 +1,6 @@
-"""T23: random receipts, reservations, deliveries, returns, transfers, counts, reversals and
-back-dated receipts, checked after every step against a plain model of what stock must be.
+"""T23: random receipts, reservations and their release (an order cancelled), deliveries,
+customer returns, transfers, counts, reversals and back-dated receipts, checked after every
+step against a plain model of what stock must be.
 
 Invariants: the kept balances equal the ledger (`stock_differences` is empty), on hand and
 reserved equal the model's, and nothing available is ever negative. The profile `ci` (set by
@@ -105,6 +106,19 @@ class StockMachine(RuleBasedStateMachine):
         )
         self.on_hand[(product.pk, warehouse.pk)] += quantity
         return move
+
+    @rule(p=st.integers(0, 1), w=st.integers(0, 1), quantity=QUANTITIES)
+    def customer_return(self, p, w, quantity):
+        """Goods back from a customer come in without a price of their own, at the average."""
+        product, warehouse = self.products[p], self.warehouses[w]
+        stock_receive(
+            actor=self.actor,
+            company=self.company,
+            origin=self._origin("return"),
+            lines=[MoveLine(product, warehouse, quantity)],
+            kind=StockMove.Kind.CUSTOMER_RETURN,
+        )
+        self.on_hand[(product.pk, warehouse.pk)] += quantity
 
     @rule(target=origins, p=st.integers(0, 1), quantity=QUANTITIES)
     def reserve(self, p, quantity):
