@@ -10,7 +10,7 @@ from heyi.platform.models import Company, Employee, User
 from heyi.platform.navigation import NavItem, register_nav
 from heyi.platform.registry import RecordType, register_record_type
 
-from .models import Batch, StockCount, StockMove, Transfer, Warehouse
+from .models import Batch, StockAlert, StockCount, StockMove, Transfer, Warehouse
 from .permissions import MANAGE_SETTINGS, MANAGE_WAREHOUSE, VIEW_STOCK, VIEW_WAREHOUSE
 
 register_record_type(
@@ -71,6 +71,18 @@ register_record_type(
         detail_url_name="inventory:stock_move_detail",
         module=modules.ERP,
         subtitle=lambda m: m.reference,
+    )
+)
+
+register_record_type(
+    RecordType(
+        key="inventory.stock_alert",
+        model=StockAlert,
+        label=_("Stock alert"),
+        view_permission=VIEW_STOCK,
+        detail_url_name="inventory:stock_alert_detail",
+        module=modules.ERP,
+        subtitle=lambda a: a.product.sku,
     )
 )
 

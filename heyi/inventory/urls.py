@@ -36,4 +36,5 @@ urlpatterns = [
     path("stock-counts/<uuid:pk>/post/", views.stock_count_post, name="stock_count_post"),
     path("stock-counts/<uuid:pk>/cancel/", views.stock_count_cancel, name="stock_count_cancel"),
     path("stock-alerts/", views.stock_alert_list, name="stock_alert_list"),
+    path("stock-alerts/<uuid:pk>/", views.stock_alert_detail, name="stock_alert_detail"),
 ]

@@ -36,11 +36,13 @@ from . import selectors
 from .access import (
     access_batch,
     access_location,
+    access_stock_alert,
     access_stock_count,
     access_stock_move,
     access_transfer,
     access_warehouse,
 )
+from .alert_actions import alert_actions
 from .forms import (
     BatchForm,
     CountLineFormSet,
@@ -981,6 +983,35 @@ def stock_alert_list(request: HttpRequest) -> HttpResponse:
             Filter("state", _("State"), list(StockAlert.State.choices), lookup="state"),
         ],
         export_name="stock-alerts",
-        row_url=lambda a: reverse("inventory:stock_list") + f"?product={a.product_id}",
+        row_url=lambda a: reverse("inventory:stock_alert_detail", args=[a.pk]),
     )
     return list_page(request, qs, spec)
+
+
+@company_view(perm=VIEW_STOCK, module=ERP)
+def stock_alert_detail(request: HttpRequest, pk) -> HttpResponse:
+    alert = access_stock_alert(user=request.user, company=request.company, id=pk)
+    product = alert.product
+    actions = []
+    if alert.state == StockAlert.State.OPEN:
+        actions = [
+            post_action(action.label, action.url(alert), "is-primary")
+            for action in alert_actions(request.user, request.company)
+        ]
+    return detail_page(
+        request,
+        obj=alert,
+        title=_("Low stock: %(product)s") % {"product": product.name},
+        fields=[
+            (_("Product"), f"{product.sku} {product.name}"),
+            (_("Available when raised"), _num(alert.available)),
+            (_("Available now"), _num(selectors.stock_available(request.company, product))),
+            (_("Safety stock"), _num(alert.safety_stock)),
+            (_("Reorder point"), _num(product.reorder_point)),
+            (_("State"), alert.get_state_display()),
+            (_("Raised at"), alert.created_at),
+            (_("Closed at"), alert.closed_at or ""),
+        ],
+        actions=actions,
+        back_url=reverse("inventory:stock_alert_list"),
+    )

@@ -1,7 +1,9 @@
 """What purchasing tells the platform: record types (search, comments, attachments) and navigation."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from heyi.inventory.alert_actions import AlertAction, register_alert_action
 from heyi.platform import modules
 from heyi.platform.navigation import NavItem, register_nav
 from heyi.platform.registry import RecordType, register_record_type
@@ -69,4 +71,13 @@ register_nav(
     NavItem("purchasing", _("Purchase returns"), "purchasing:return_list", VIEW, modules.ERP, 50),
     NavItem("purchasing", _("Supplier prices"), "purchasing:price_list", VIEW, modules.ERP, 60),
     NavItem("purchasing", _("Reorder suggestions"), "purchasing:alert_list", VIEW, modules.ERP, 70),
+)
+
+register_alert_action(
+    AlertAction(
+        label=_("Create requisition"),
+        url=lambda alert: reverse("purchasing:alert_requisition", args=[alert.pk]),
+        perm=MANAGE_REQUISITION,
+        module=modules.ERP,
+    )
 )
