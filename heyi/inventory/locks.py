@@ -59,3 +59,16 @@ def lock_batch_balances(
     return _ensure_and_lock(  # type: ignore[return-value]
         BatchBalance, company, set(triples), ("product_id", "warehouse_id", "batch_id")
     )
+
+
+def lock_stock_balances(
+    company: Company, product_ids: Iterable[uuid.UUID], warehouses: Iterable
+) -> dict[tuple[uuid.UUID, uuid.UUID], StockBalance]:
+    """The existing balances of these products in these warehouses (a reservation needs no row
+    where nothing was ever received), locked in one query."""
+    rows = (
+        StockBalance.objects.select_for_update()
+        .filter(company=company, product_id__in=set(product_ids), warehouse__in=list(warehouses))
+        .order_by("pk")
+    )
+    return {(b.product_id, b.warehouse_id): b for b in rows}

@@ -41,6 +41,13 @@ def warehouse_list(*, user: User, company: Company, active: bool | None = None) 
     return qs
 
 
+def stock_warehouses(company: Company) -> QuerySet[Warehouse]:
+    """The active warehouses whose goods can be sold, in the order reservations take from them."""
+    return Warehouse.objects.filter(company=company, kind=Warehouse.Kind.STOCK, is_active=True).order_by(
+        "priority", "code"
+    )
+
+
 def stock_available(company: Company, product: Product, warehouse: Warehouse | None = None) -> Decimal:
     """Available (on hand - reserved) in the company's stock warehouses, or in one; one query."""
     qs = StockBalance.objects.filter(company=company, product=product)
@@ -138,7 +145,7 @@ def stock_differences(company: Company | None = None) -> list[str]:
             {(v.product_id,): v.quantity for v in valuations},
         )
         found += _compare(f"{c.code} value", values, {(v.product_id,): v.value for v in valuations})
-        if not InventorySettings.objects.filter(company=c, allow_negative_stock=True).exists():
+        if not inventory_settings(c).allow_negative_stock:
             found += [
                 f"{c.code} below zero {b.product_id} {b.warehouse_id}: {b.on_hand} on hand, {b.reserved} reserved"
                 for b in StockBalance.objects.filter(company=c).filter(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heyi.catalog.models import Product, Unit
 from heyi.inventory.models import Warehouse
+from heyi.inventory.selectors import stock_warehouses
 from heyi.partners.models import Partner
 from heyi.platform.models import Company
 
@@ -26,9 +27,7 @@ def _suppliers(company: Company):
 
 
 def _warehouses(company: Company):
-    return Warehouse.objects.filter(company=company, is_active=True, kind=Warehouse.Kind.STOCK).order_by(
-        "priority", "code"
-    )
+    return stock_warehouses(company)
 
 
 def _units(company: Company):

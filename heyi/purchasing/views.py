@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from heyi.inventory.access import access_stock_alert
 from heyi.inventory.models import StockAlert
+from heyi.inventory.selectors import stock_alert_list
 from heyi.platform import modules
 from heyi.platform.access import has_perm, require_perm
-from heyi.platform.errors import DomainError, NotFound
+from heyi.platform.errors import DomainError
 from heyi.platform.webkit import (
     Column,
     Filter,
@@ -957,9 +959,9 @@ def price_list(request: HttpRequest) -> HttpResponse:
 def alert_list(request: HttpRequest) -> HttpResponse:
     """Open low-stock alerts, each with the quantity a requisition would propose."""
     alerts = list(
-        StockAlert.objects.filter(company=request.company, state=StockAlert.State.OPEN)
-        .select_related("product__base_unit")
-        .order_by("created_at")[:500]
+        stock_alert_list(user=request.user, company=request.company, state=StockAlert.State.OPEN).order_by(
+            "created_at"
+        )[:500]
     )
     can_request = has_perm(request.user, request.company, MANAGE_REQUISITION)
     rows = [
@@ -982,9 +984,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @company_view(perm=MANAGE_REQUISITION, module=ERP)
 def alert_requisition(request: HttpRequest, pk) -> HttpResponse:
-    alert = StockAlert.objects.filter(company=request.company, pk=pk).first()
-    if alert is None:
-        return domain_error_page(request, NotFound())
+    alert = access_stock_alert(user=request.user, company=request.company, id=pk)
     made: list = []
 
     def run():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heyi.catalog.models import Product, Unit
 from heyi.inventory.models import Warehouse
+from heyi.inventory.selectors import stock_warehouses
 from heyi.partners.models import Partner
 from heyi.platform.selectors import company_members
 
@@ -33,9 +34,7 @@ class OrderForm(forms.Form):
     def __init__(self, *args, company, customers, can_assign: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers.filter(is_active=True).order_by("name")
-        self.fields["warehouse"].queryset = Warehouse.objects.filter(
-            company=company, kind=Warehouse.Kind.STOCK, is_active=True
-        )
+        self.fields["warehouse"].queryset = stock_warehouses(company)
         if can_assign:
             self.fields["salesperson"].queryset = company_members(company)
         else:

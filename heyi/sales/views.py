@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.inventory.models import Warehouse
+from heyi.inventory.selectors import stock_warehouses
 from heyi.partners.access import CUSTOMER, partners_visible
 from heyi.platform import access as platform_access
 from heyi.platform import modules
@@ -287,7 +287,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 
 
 def _stock_warehouses(request: HttpRequest):
-    return Warehouse.objects.filter(company=request.company, kind=Warehouse.Kind.STOCK, is_active=True)
+    return stock_warehouses(request.company)
 
 
 @company_view(perm=VIEW_ORDER, module=ERP)

@@ -29,11 +29,10 @@ from heyi.platform.services.audit import audit_record
 
 from ..errors import AlreadyReversed, InsufficientStock, NotReserved
 from ..events import StockMoved, StockShortage
-from ..locks import lock_balances, lock_batch_balances, lock_valuations
+from ..locks import lock_balances, lock_batch_balances, lock_stock_balances, lock_valuations
 from ..models import (
     Batch,
     CostAdjustment,
-    InventorySettings,
     Location,
     ProductValuation,
     Reservation,
@@ -41,6 +40,7 @@ from ..models import (
     StockMove,
     Warehouse,
 )
+from ..selectors import inventory_settings, stock_warehouses
 from .alerts import stock_alerts_refresh
 
 CENT = Decimal("0.01")
@@ -145,10 +145,6 @@ def _base_cost(line: MoveLine, base_quantity: Decimal) -> Decimal | None:
     return (line.unit_cost * line.quantity / base_quantity).quantize(COST, rounding=ROUND_HALF_UP)
 
 
-def _settings(company: Company) -> InventorySettings:
-    return InventorySettings.objects.filter(company=company).first() or InventorySettings(company=company)
-
-
 def _short(line: MoveLine, index: int, available: Decimal, requested: Decimal) -> InsufficientStock:
     return InsufficientStock(
         _("Only %(available)s %(unit)s of %(product)s is available in %(warehouse)s.")
@@ -179,7 +175,7 @@ def _post(
     require_module(company, modules.ERP)
     now = timezone.now()
     when = occurred_at or now
-    allow_negative = _settings(company).allow_negative_stock
+    allow_negative = inventory_settings(company).allow_negative_stock
     product_ids = {leg.line.product.pk for leg in legs}
     valuations = lock_valuations(company, product_ids)
     balances = lock_balances(company, {(leg.line.product.pk, leg.line.warehouse.pk) for leg in legs})
@@ -557,18 +553,9 @@ def stock_reserve_lines(
     for i, line in enumerate(lines):
         if line.warehouse is not None and line.warehouse.company_id != company.pk:
             raise ValidationFailed(fields={f"{prefix.format(i)}warehouse": [_("Not found.")]})
-    stock = list(
-        Warehouse.objects.filter(company=company, kind=Warehouse.Kind.STOCK, is_active=True).order_by(
-            "priority", "code"
-        )
-    )
+    stock = list(stock_warehouses(company))
     with transaction.atomic():
-        balances = {
-            (b.product_id, b.warehouse_id): b
-            for b in StockBalance.objects.select_for_update()
-            .filter(company=company, product_id__in={line.product.pk for line in lines}, warehouse__in=stock)
-            .order_by("pk")
-        }
+        balances = lock_stock_balances(company, {line.product.pk for line in lines}, stock)
         held = {
             (r.origin_type, r.origin_id, r.product_id, r.warehouse_id): r
             for r in Reservation.objects.filter(

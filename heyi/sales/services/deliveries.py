@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heyi.inventory.models import Batch, Reservation, StockMove, Warehouse
-from heyi.inventory.selectors import batches_fefo, stock_available
+from heyi.inventory.selectors import batches_fefo, stock_available, stock_warehouses
 from heyi.inventory.services.ledger import MoveLine, Origin, stock_issue, stock_release
 from heyi.platform.errors import InvalidTransition, ValidationFailed
 from heyi.platform.eventbus import publish
@@ -69,11 +69,7 @@ def suggested_warehouse(company: Company, line: SalesOrderLine) -> Warehouse | N
         return Warehouse.objects.get(pk=best)
     if line.order.warehouse_id is not None:
         return line.order.warehouse
-    return (
-        Warehouse.objects.filter(company=company, kind=Warehouse.Kind.STOCK, is_active=True)
-        .order_by("priority", "code")
-        .first()
-    )
+    return stock_warehouses(company).first()
 
 
 def suggested_batch(company: Company, line: SalesOrderLine, warehouse: Warehouse | None) -> Batch | None:
