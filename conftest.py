@@ -135,8 +135,9 @@ def web(admin) -> Client:
 
 
 @pytest.fixture(autouse=True)
-def _stock_agrees_with_its_ledger(request):
-    """After every test that touched the database, the kept stock figures match the ledger."""
+def _stock_and_books_agree_with_their_ledgers(request):
+    """After every test that touched the database, the kept stock figures match the stock
+    ledger and the books check out (balanced, chained, control accounts = documents)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
@@ -146,6 +147,8 @@ def _stock_agrees_with_its_ledger(request):
         yield
         return
     yield
+    from heyi.finance.books import books_differences
     from heyi.inventory.selectors import stock_differences
 
     assert stock_differences() == [], "check_stock would report these differences"
+    assert books_differences() == [], "check_books would report these differences"

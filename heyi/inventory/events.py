@@ -1,6 +1,7 @@
 """What the stock ledger tells other apps: postings, shortages and low stock."""
 
 import dataclasses
+import datetime
 from decimal import Decimal
 
 from heyi.platform.eventbus import DomainEvent, event_type
@@ -9,12 +10,16 @@ from heyi.platform.eventbus import DomainEvent, event_type
 @event_type
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class StockMoved(DomainEvent):
-    """One posting (subject: the origin document); lines are product, warehouse, quantity, value."""
+    """One posting (subject: the origin document); lines are move, product, warehouse, quantity
+    and value; adjustments are the revaluations of earlier outgoing moves a back-dated posting
+    caused (move, product, origin_type, origin_id, amount: the change of inventory value)."""
 
     type = "inventory.stock_moved"
     kind: str
     reference: str
+    occurred_on: datetime.date
     lines: list[dict]
+    adjustments: list[dict]
 
 
 @event_type

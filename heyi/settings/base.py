@@ -22,6 +22,7 @@ HEYI_APPS = [
     "heyi.inventory",
     "heyi.purchasing",
     "heyi.sales",
+    "heyi.finance",
 ]
 
 INSTALLED_APPS = [

@@ -248,9 +248,10 @@ def _post(
     if batches:
         rows_save(batches.values(), ["on_hand", "updated_at"])
     rows_save(valuations.values(), ["quantity", "value", "average_cost", "updated_at"])
+    adjustments: list[CostAdjustment] = []
     if backdated:
         for product_id in product_ids:
-            _replay_chain(
+            adjustments += _replay_chain(
                 company, valuations[product_id], since=when, new_moves=moves, allow_negative=allow_negative
             )
     audit_record(
@@ -272,6 +273,17 @@ def _post(
             subject_id=origin.id,
             kind=legs[0].kind,
             reference=origin.reference,
+            occurred_on=timezone.localdate(when),
+            adjustments=[
+                {
+                    "move": str(a.move_id),
+                    "product": str(a.move.product_id),
+                    "origin_type": a.move.origin_type,
+                    "origin_id": a.move.origin_id,
+                    "amount": str(a.amount),
+                }
+                for a in adjustments
+            ],
             lines=[
                 {
                     "move": str(m.pk),
@@ -359,7 +371,7 @@ def _replay_chain(
     since: datetime.datetime,
     new_moves: Sequence[StockMove],
     allow_negative: bool,
-) -> None:
+) -> list[CostAdjustment]:
     """Recompute one product's costs after a back-dated move, in the posting's transaction.
 
     Outgoing moves dated from `since` on are valued again at the average of their own date:
@@ -381,7 +393,18 @@ def _replay_chain(
     chain = (
         StockMove.objects.filter(company=company, product_id=product_id)
         .order_by("occurred_at", "created_at", "pk")
-        .only("pk", "quantity", "value", "unit_cost", "kind", "warehouse_id", "occurred_at")
+        .only(
+            "pk",
+            "quantity",
+            "value",
+            "unit_cost",
+            "kind",
+            "warehouse_id",
+            "occurred_at",
+            "origin_type",
+            "origin_id",
+            "product_id",
+        )
     )
     quantity = value = average = ZERO
     running: dict = defaultdict(lambda: ZERO)
@@ -414,6 +437,7 @@ def _replay_chain(
     StockMove.objects.bulk_update(list(fresh.values()), ["value", "unit_cost"])
     valuation.quantity, valuation.value, valuation.average_cost = quantity, value, average
     valuation.save(update_fields=["quantity", "value", "average_cost", "updated_at"])
+    return new_adjustments
 
 
 def _legs(company: Company, lines: Sequence[MoveLine], kind: str, sign: int) -> list[_Leg]:

@@ -12,10 +12,10 @@ from django.utils import timezone
 from ..models import Company, DocumentSequence
 
 
-def number_next(*, company: Company, doc_type: str, prefix: str, on: datetime.date | None = None) -> str:
+def sequence_next(*, company: Company, doc_type: str, year: int) -> int:
+    """The next number of a (company, type, year) sequence, taken under the sequence row's lock."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("document numbers are taken inside the creating transaction")
-    year = (on or timezone.localdate()).year
     lookup = dict(company=company, doc_type=doc_type, year=year)
     seq = DocumentSequence.objects.select_for_update().filter(**lookup).first()
     if seq is None:
@@ -23,8 +23,13 @@ def number_next(*, company: Company, doc_type: str, prefix: str, on: datetime.da
             with transaction.atomic():
                 seq = DocumentSequence.objects.create(**lookup)
         except IntegrityError:
-            seq = DocumentSequence.objects.select_for_update().get(**lookup)
-        seq = DocumentSequence.objects.select_for_update().get(pk=seq.pk)
+            pass
+        seq = DocumentSequence.objects.select_for_update().get(**lookup)
     seq.last_number += 1
     seq.save(update_fields=["last_number", "updated_at"])
-    return f"{prefix}-{year}-{seq.last_number:06d}"
+    return seq.last_number
+
+
+def number_next(*, company: Company, doc_type: str, prefix: str, on: datetime.date | None = None) -> str:
+    year = (on or timezone.localdate()).year
+    return f"{prefix}-{year}-{sequence_next(company=company, doc_type=doc_type, year=year):06d}"

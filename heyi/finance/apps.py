@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FinanceConfig(AppConfig):
+    name = "heyi.finance"
+    label = "finance"
+    verbose_name = _("Finance")
+
+    def ready(self) -> None:
+        from . import events, permissions, postings, records  # noqa: F401  (events, grants, stock postings, records)
