@@ -1,0 +1,1 @@
+"""Finance pages, one module per area; each lists its `urlpatterns` and registers its navigation."""
