@@ -9,4 +9,4 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import events, permissions, postings, records  # noqa: F401  (events, grants, stock postings, records)
-        from .views import documents, ledger, reports  # noqa: F401  (each area registers its navigation)
+        from .views import documents, ledger, payments, reports  # noqa: F401  (each area registers its navigation)

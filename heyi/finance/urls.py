@@ -1,5 +1,5 @@
-from .views import documents, ledger, reports
+from .views import documents, ledger, payments, reports
 
 app_name = "finance"
 
-urlpatterns = [*ledger.urlpatterns, *documents.urlpatterns, *reports.urlpatterns]
+urlpatterns = [*ledger.urlpatterns, *documents.urlpatterns, *payments.urlpatterns, *reports.urlpatterns]
