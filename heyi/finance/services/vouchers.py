@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,8 +131,14 @@ def _seal(company: Company, voucher: Voucher, rows: Sequence[VoucherLine], actor
         company=company, doc_type=f"finance.voucher.{voucher.word}.{period.month:02d}", year=period.year
     )
     voucher.number = f"{voucher.word}-{voucher.sequence:04d}"
-    chain, _created = LedgerChain.objects.get_or_create(company=company)
-    chain = LedgerChain.objects.select_for_update().get(pk=chain.pk)
+    chain = LedgerChain.objects.select_for_update().filter(company=company).first()
+    if chain is None:
+        try:
+            with transaction.atomic():
+                LedgerChain.objects.create(company=company)
+        except IntegrityError:
+            pass  # started by a concurrent first posting
+        chain = LedgerChain.objects.select_for_update().get(company=company)
     voucher.chain_sequence = chain.last_sequence + 1
     voucher.previous_hash = chain.last_hash
     voucher.state = Voucher.State.POSTED
