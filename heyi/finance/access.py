@@ -1,9 +1,10 @@
 """The door to the books on a user's behalf (ERP module).
 
 Whoever may see the ledger (`finance.view`) sees the whole company's books: accounts,
-vouchers, periods. Another company's record is simply not found.
+vouchers, periods, invoices and bills. Another company's record is simply not found.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,7 +13,7 @@ from heyi.platform import modules
 from heyi.platform.access import access_record, require_module, scoped
 from heyi.platform.models import Company, User
 
-from .models import Account, Period, Voucher
+from .models import Account, Invoice, Period, Voucher
 from .permissions import VIEW
 
 
@@ -41,3 +42,17 @@ def access_voucher(*, user: User, company: Company, id: Any, for_update: bool = 
 
 def access_period(*, user: User, company: Company, id: Any, for_update: bool = False) -> Period:
     return _access(Period, user, company, id, for_update)
+
+
+def invoices_visible(
+    *, user: User, company: Company, kinds: Iterable[str] | None = None
+) -> QuerySet[Invoice]:
+    """Invoices, bills and credit notes; `kinds` narrows to some of them."""
+    require_module(company, modules.ERP)
+    qs = scoped(Invoice.objects.all(), user=user, company=company, perm=VIEW)
+    return qs if kinds is None else qs.filter(kind__in=list(kinds))
+
+
+def access_invoice(*, user: User, company: Company, id: Any, for_update: bool = False) -> Invoice:
+    """An invoice, bill or credit note of any kind."""
+    return _access(Invoice, user, company, id, for_update)

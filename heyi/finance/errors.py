@@ -31,3 +31,15 @@ class OverAllocation(DomainError):
     code = "over_allocation"
     status = 422
     default_message = _("The amount is more than is still open.")
+
+
+class NothingToInvoice(DomainError):
+    code = "nothing_to_invoice"
+    status = 422
+    default_message = _("Everything shipped or received has already been invoiced.")
+
+
+class OverInvoiced(DomainError):
+    code = "over_invoiced"
+    status = 422
+    default_message = _("More would be invoiced than was shipped.")
