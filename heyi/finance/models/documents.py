@@ -174,7 +174,8 @@ class InvoiceLine(CompanyOwned):
 class Payment(Versioned, CompanyOwned):
     """Money in from a customer or out to a supplier, through a cash or bank account.
 
-    What is not allocated to invoices (or bills) stays as the partner's credit.
+    What is not allocated to invoices (or bills) stays as the partner's credit. A draft may
+    plan its allocations; they are applied when it posts, against what is open then.
     """
 
     class Kind(models.TextChoices):
@@ -183,8 +184,16 @@ class Payment(Versioned, CompanyOwned):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
         POSTED = "posted", _("Posted")
         CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        State.DRAFT: {State.SUBMITTED, State.POSTED, State.CANCELLED},
+        State.SUBMITTED: {State.POSTED, State.DRAFT},
+        State.POSTED: set(),
+        State.CANCELLED: set(),
+    }
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=30, blank=True)
@@ -199,6 +208,7 @@ class Payment(Versioned, CompanyOwned):
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     unallocated_amount = models.DecimalField(_("unallocated"), default=Decimal("0.00"), **AMOUNT)
+    planned_allocations = models.JSONField(_("allocations on posting"), default=list, blank=True)
     voucher = models.OneToOneField(
         Voucher, verbose_name=_("voucher"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -256,15 +266,25 @@ class Allocation(CompanyOwned):
 class ExpenseClaim(Versioned, CompanyOwned):
     """An employee's claim for money spent on the company's behalf (报销单).
 
-    An approvable document: submitted, it posts Dr expenses / Cr owed to the employee (until
-    the approval engine exists, submission approves); paid, Dr owed / Cr cash or bank.
+    An approvable document: approved, it posts Dr expenses / Cr owed to the employee (until
+    the approval engine exists, submission approves; while a flow decides it stays
+    submitted); paid, Dr owed / Cr cash or bank.
     """
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
         APPROVED = "approved", _("Approved")
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        State.DRAFT: {State.SUBMITTED, State.APPROVED, State.CANCELLED},
+        State.SUBMITTED: {State.APPROVED, State.DRAFT},
+        State.APPROVED: {State.PAID},
+        State.PAID: set(),
+        State.CANCELLED: set(),
+    }
 
     number = models.CharField(_("number"), max_length=30)
     employee = models.ForeignKey(
