@@ -1,5 +1,7 @@
 """Setting up a company's books: the chart from the template and the posting accounts."""
 
+import re
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -9,9 +11,11 @@ from heyi.platform.services.audit import audit_record
 from heyi.platform.services.records import record_create, record_update
 
 from ..chart import ROLES, SMALL_ENTERPRISE
-from ..models import Account, FinanceSettings
+from ..models import Account, FinanceSettings, Voucher
 from ..permissions import MANAGE_SETTINGS
-from .common import check
+from .common import ACCOUNT_ROLES, check
+
+DIGITS = re.compile(r"[0-9]+")
 
 
 def chart_install(*, actor: User | None, company: Company) -> FinanceSettings:
@@ -67,6 +71,14 @@ def _install(actor: User | None, company: Company) -> FinanceSettings:
         return settings
 
 
+def _roles_using(company: Company, account: Account) -> list[str]:
+    """The finance settings' posting roles that name this account."""
+    settings = FinanceSettings.objects.filter(company=company).first()
+    if settings is None:
+        return []
+    return [role for role in ACCOUNT_ROLES if getattr(settings, f"{role}_id") == account.pk]
+
+
 def account_create(
     *,
     actor: User,
@@ -78,17 +90,31 @@ def account_create(
     partner_required: bool | None = None,
 ) -> Account:
     """A sub-account under `parent`, its code extending the parent's. The first child of an
-    account that has no postings turns it into a group; one with postings cannot get children."""
+    account that has no postings turns it into a group; one with postings, or one the finance
+    settings post to, cannot get children (postings go to leaf accounts only)."""
     from ..models import VoucherLine
 
     check(actor, company, MANAGE_SETTINGS)
     code = (code or "").strip()
     if parent.company_id != company.pk:
         raise ValidationFailed(fields={"parent": [_("Not found.")]})
-    if not code.startswith(parent.code) or len(code) <= len(parent.code) or not code.isdigit():
+    if not DIGITS.fullmatch(code) or not code.startswith(parent.code) or len(code) <= len(parent.code):
         raise ValidationFailed(fields={"code": [_("The code must extend the parent's code with digits.")]})
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=parent.pk)
+        if not locked.active:
+            raise ValidationFailed(fields={"parent": [_("This account is inactive.")]})
+        if locked.is_leaf and _roles_using(company, locked):
+            raise ValidationFailed(
+                fields={
+                    "parent": [
+                        _(
+                            "The finance settings post to this account; choose another account there "
+                            "before giving it sub-accounts."
+                        )
+                    ]
+                }
+            )
         if locked.is_leaf and VoucherLine.objects.filter(company=company, account=locked).exists():
             raise ValidationFailed(
                 fields={"parent": [_("This account already has postings; it cannot get sub-accounts.")]}
@@ -117,10 +143,45 @@ def account_create(
 def account_update(
     *, actor: User, company: Company, account: Account, changes: dict, version: int | None = None
 ) -> Account:
-    """Rename or (de)activate an account; its code, type and place in the tree stay."""
+    """Rename or (de)activate an account; its code, type and place in the tree stay.
+
+    An account is deactivated only when nothing more will come to it: no balance, no active
+    sub-account, no posting role of the finance settings.
+    """
     check(actor, company, MANAGE_SETTINGS)
     allowed = {k: v for k, v in changes.items() if k in {"name", "name_en", "active"}}
+    for key in ("name", "name_en"):
+        if key in allowed:
+            allowed[key] = (allowed[key] or "").strip()
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=account.pk, company=company)
+        if allowed.get("active") is False and locked.active:
+            _check_deactivate(company, locked)
+        if allowed.get("active") is True and locked.parent is not None and not locked.parent.active:
+            raise ValidationFailed(fields={"active": [_("Activate the parent account first.")]})
         record_update(actor=actor, company=company, obj=locked, data=allowed, version=version)
         return locked
+
+
+def _check_deactivate(company: Company, account: Account) -> None:
+    from ..selectors import account_balance
+
+    if _roles_using(company, account):
+        raise ValidationFailed(
+            fields={
+                "active": [
+                    _("The finance settings post to this account; choose another account there first.")
+                ]
+            }
+        )
+    if Account.objects.filter(company=company, parent=account, active=True).exists():
+        raise ValidationFailed(fields={"active": [_("Deactivate its sub-accounts first.")]})
+    if account_balance(company, account.code):
+        raise ValidationFailed(fields={"active": [_("The account has a balance; bring it to zero first.")]})
+    if (
+        account.is_leaf
+        and Voucher.objects.filter(
+            company=company, state=Voucher.State.DRAFT, lines__account=account
+        ).exists()
+    ):
+        raise ValidationFailed(fields={"active": [_("Draft vouchers use this account.")]})

@@ -14,14 +14,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.platform.errors import InvalidTransition
+from heyi.partners.models import Partner
+from heyi.platform.errors import InvalidTransition, ValidationFailed
 from heyi.platform.models import Company, User
 from heyi.platform.services.audit import audit_record
 
 from ..errors import PeriodClosed
 from ..models import Account, FiscalYear, Period, Voucher, VoucherLine
 from ..permissions import CLOSE_PERIOD
-from .common import ZERO, check, finance_settings
+from .common import ZERO, check, finance_settings, money
 
 
 def _open_year(company: Company, year: int) -> None:
@@ -129,7 +130,43 @@ def profit_and_loss_balances(
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
     )
     accounts = Account.objects.in_bulk([r["account"] for r in rows])
-    return {accounts[r["account"]]: r["debit"] - r["credit"] for r in rows if r["debit"] != r["credit"]}
+    balances = {accounts[r["account"]]: money(r["debit"] - r["credit"]) for r in rows}
+    return {account: balance for account, balance in balances.items() if balance}
+
+
+def _closing_lines(company: Company, year: int) -> tuple[list, Decimal]:
+    """The lines that bring every profit-and-loss account of the year to zero (per partner
+    on accounts kept by partner), and the profit they carry."""
+    from .vouchers import LineIn
+
+    rows = (
+        VoucherLine.objects.filter(
+            company=company,
+            posted=True,
+            date__gte=datetime.date(year, 1, 1),
+            date__lte=datetime.date(year, 12, 31),
+            account__type=Account.Type.PROFIT_LOSS,
+        )
+        .values("account", "partner")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+    )
+    accounts = Account.objects.in_bulk([r["account"] for r in rows])
+    partners = Partner.objects.in_bulk([r["partner"] for r in rows if r["partner"]])
+    lines, profit = [], ZERO
+    for row in sorted(rows, key=lambda r: (accounts[r["account"]].code, str(r["partner"] or ""))):
+        balance = money(row["debit"] - row["credit"])
+        if not balance:
+            continue
+        profit -= balance
+        lines.append(
+            LineIn(
+                account=accounts[row["account"]],
+                debit=max(-balance, ZERO),
+                credit=max(balance, ZERO),
+                partner=partners.get(row["partner"]),
+            )
+        )
+    return lines, profit
 
 
 def fiscal_year_close(*, actor: User, company: Company, year: int) -> FiscalYear:
@@ -139,18 +176,26 @@ def fiscal_year_close(*, actor: User, company: Company, year: int) -> FiscalYear
     from .vouchers import LineIn, ledger_post
 
     check(actor, company, CLOSE_PERIOD)
+    if not 1900 <= year <= 2999:
+        raise ValidationFailed(fields={"year": [_("Enter a year between 1900 and 2999.")]})
     settings = finance_settings(company)
     with transaction.atomic():
         period_of(company, datetime.date(year, 12, 31))
         fiscal_year = FiscalYear.objects.select_for_update().get(company=company, year=year)
         if fiscal_year.state == FiscalYear.State.CLOSED:
             raise InvalidTransition(current=fiscal_year.state, target=FiscalYear.State.CLOSED)
+        drafts = Voucher.objects.filter(
+            company=company, period__fiscal_year=fiscal_year, state=Voucher.State.DRAFT
+        ).count()
+        if drafts:
+            raise InvalidTransition(
+                _("%(count)s draft vouchers are dated in this year; post or delete them first.")
+                % {"count": drafts},
+                current=fiscal_year.state,
+                target=FiscalYear.State.CLOSED,
+            )
         end = datetime.date(year, 12, 31)
-        balances = profit_and_loss_balances(company, datetime.date(year, 1, 1), end)
-        lines: list[LineIn] = []
-        for account, balance in sorted(balances.items(), key=lambda kv: kv[0].code):
-            lines.append(LineIn(account=account, debit=max(-balance, ZERO), credit=max(balance, ZERO)))
-        profit = -sum(balances.values(), ZERO)
+        lines, profit = _closing_lines(company, year)
         if profit:
             profit_side = settings.current_year_profit
             lines.append(LineIn(account=profit_side, debit=max(-profit, ZERO), credit=max(profit, ZERO)))

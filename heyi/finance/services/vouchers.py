@@ -33,6 +33,7 @@ from .common import ZERO, amount, check, finance_settings
 from .periods import period_open_for
 
 MANUAL = ""
+NOTES_MAX = 2000
 
 
 @dataclasses.dataclass
@@ -226,6 +227,7 @@ def voucher_create(
     """A draft voucher prepared by hand: balanced, on accounts not kept by documents."""
     check(actor, company, MANAGE_VOUCHER)
     _word(word)
+    _date(date)
     with transaction.atomic():
         kept = _lines(company, lines, check_control=True)
         voucher = Voucher(
@@ -234,7 +236,7 @@ def voucher_create(
             date=date,
             period=period_open_for(company, date),
             narration=(narration or "").strip()[:200],
-            notes=(notes or "").strip(),
+            notes=_notes(notes),
             total=sum((ln.debit for ln in kept), ZERO),
             created_by=actor,
         )
@@ -257,6 +259,19 @@ def voucher_create(
 def _word(word: str) -> None:
     if word not in Voucher.Word.values:
         raise ValidationFailed(fields={"word": [_("Choose a voucher word.")]})
+
+
+def _date(date: datetime.date) -> datetime.date:
+    if not isinstance(date, datetime.date) or not 1900 <= date.year <= 2999:
+        raise ValidationFailed(fields={"date": [_("Enter a date between 1900 and 2999.")]})
+    return date
+
+
+def _notes(notes: str) -> str:
+    notes = (notes or "").strip()
+    if len(notes) > NOTES_MAX:
+        raise ValidationFailed(fields={"notes": [_("At most %(max)s characters.") % {"max": NOTES_MAX}]})
+    return notes
 
 
 def _draft(company: Company, voucher: Voucher) -> Voucher:
@@ -287,17 +302,20 @@ def voucher_update(
         locked = _draft(company, voucher)
         check_version(locked, version)
         changes: dict[str, Any] = {}
-        if date is not None and date != locked.date:
+        if date is not None and _date(date) != locked.date:
             changes["date"] = [locked.date, date]
             locked.date, locked.period = date, period_open_for(company, date)
         if word is not None and word != locked.word:
             _word(word)
             changes["word"] = [locked.word, word]
             locked.word = word
-        for name, value in (("narration", narration), ("notes", notes)):
-            if value is not None and value.strip() != getattr(locked, name):
-                changes[name] = [getattr(locked, name), value.strip()]
-                setattr(locked, name, value.strip()[:200] if name == "narration" else value.strip())
+        for name, value in (
+            ("narration", None if narration is None else narration.strip()[:200]),
+            ("notes", None if notes is None else _notes(notes)),
+        ):
+            if value is not None and value != getattr(locked, name):
+                changes[name] = [getattr(locked, name), value]
+                setattr(locked, name, value)
         if lines is not None:
             kept = _lines(company, lines, check_control=True)
             old = [
@@ -384,9 +402,13 @@ def voucher_reverse(
                 current=locked.state,
                 target="reversed",
             )
-        if locked.reverses_id is not None or Voucher.objects.filter(reverses=locked).exists():
+        if locked.reverses_id is not None:
+            raise AlreadyReversed(
+                _("This voucher reverses another; it is not reversed again. Prepare a new voucher instead.")
+            )
+        if Voucher.objects.filter(company=company, reverses=locked).exists():
             raise AlreadyReversed()
-        when = date or timezone.localdate()
+        when = _date(date) if date is not None else timezone.localdate()
         lines = [
             LineIn(
                 account=r.account,
