@@ -2,19 +2,24 @@
 
 Whoever may see the ledger (`finance.view`) sees the whole company's books: accounts,
 vouchers, periods, invoices and bills. Another company's record is simply not found.
+
+Expense claims are the exception: an employee who may claim (`finance.claim_expense`) sees the
+claims made by them or for them; finance (`finance.view` or `finance.manage_payment`) sees all.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 
 from heyi.platform import modules
-from heyi.platform.access import access_record, require_module, scoped
+from heyi.platform.access import access_record, has_perm, require_module, scoped
+from heyi.platform.errors import NotFound
 from heyi.platform.models import Company, User
 
-from .models import Account, Invoice, Period, Voucher
-from .permissions import VIEW
+from .models import Account, ExpenseClaim, Invoice, Payment, Period, Voucher
+from .permissions import CLAIM_EXPENSE, MANAGE_PAYMENT, VIEW
 
 
 def _access(model: type, user: User, company: Company, id: Any, for_update: bool) -> Any:
@@ -56,3 +61,38 @@ def invoices_visible(
 def access_invoice(*, user: User, company: Company, id: Any, for_update: bool = False) -> Invoice:
     """An invoice, bill or credit note of any kind."""
     return _access(Invoice, user, company, id, for_update)
+
+
+def payments_visible(*, user: User, company: Company) -> QuerySet[Payment]:
+    require_module(company, modules.ERP)
+    return scoped(Payment.objects.all(), user=user, company=company, perm=VIEW)
+
+
+def access_payment(*, user: User, company: Company, id: Any, for_update: bool = False) -> Payment:
+    """A customer receipt or a supplier payment."""
+    return _access(Payment, user, company, id, for_update)
+
+
+def sees_all_expense_claims(user: User, company: Company) -> bool:
+    return has_perm(user, company, VIEW) or has_perm(user, company, MANAGE_PAYMENT)
+
+
+def expense_claims_visible(*, user: User, company: Company) -> QuerySet[ExpenseClaim]:
+    """All claims for finance; for anyone else who may claim, those made by them or for them."""
+    require_module(company, modules.ERP)
+    qs = ExpenseClaim.objects.filter(company=company)
+    if sees_all_expense_claims(user, company):
+        return qs
+    if has_perm(user, company, CLAIM_EXPENSE):
+        return qs.filter(Q(employee__user=user) | Q(created_by=user))
+    return qs.none()
+
+
+def access_expense_claim(*, user: User, company: Company, id: Any, for_update: bool = False) -> ExpenseClaim:
+    qs = expense_claims_visible(user=user, company=company)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.get(pk=id)
+    except (ExpenseClaim.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound()

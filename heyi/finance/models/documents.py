@@ -4,7 +4,9 @@ Customer invoices, supplier bills and the credit notes of both are one model (`I
 told apart by `kind`: they share lines, tax, numbering at posting and open amounts.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -188,7 +190,7 @@ class Payment(Versioned, CompanyOwned):
         POSTED = "posted", _("Posted")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         State.DRAFT: {State.SUBMITTED, State.POSTED, State.CANCELLED},
         State.SUBMITTED: {State.POSTED, State.DRAFT},
         State.POSTED: set(),
@@ -278,7 +280,7 @@ class ExpenseClaim(Versioned, CompanyOwned):
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         State.DRAFT: {State.SUBMITTED, State.APPROVED, State.CANCELLED},
         State.SUBMITTED: {State.APPROVED, State.DRAFT},
         State.APPROVED: {State.PAID},
