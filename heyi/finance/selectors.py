@@ -3,11 +3,12 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
+from heyi.platform.http.pagination import text_search
 from heyi.platform.models import Company
 
-from .models import VoucherLine
+from .models import Account, Period, Voucher, VoucherLine
 
 ZERO = Decimal("0.00")
 
@@ -28,8 +29,6 @@ def account_balance(
 def chart_balances(company: Company) -> dict:
     """Every account's posted balance (debits minus credits) by account id, groups summing
     their sub-accounts: one query for the whole chart."""
-    from .models import Account
-
     rows = (
         VoucherLine.objects.filter(company=company, posted=True)
         .values("account")
@@ -44,3 +43,52 @@ def chart_balances(company: Company) -> dict:
             balances[pk] += value
             pk = parents[pk]
     return balances
+
+
+def chart_levels(company: Company) -> dict:
+    """Each account's depth in the chart (1 for a top-level account), by account id."""
+    parents = dict(Account.objects.filter(company=company).values_list("pk", "parent_id"))
+    levels: dict = {}
+
+    def level(pk) -> int:
+        if pk not in levels:
+            levels[pk] = 1 if parents[pk] is None else level(parents[pk]) + 1
+        return levels[pk]
+
+    for pk in parents:
+        level(pk)
+    return levels
+
+
+def voucher_search(
+    qs: QuerySet[Voucher],
+    *,
+    q: str = "",
+    state: str = "",
+    word: str = "",
+    period: Period | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    account: Account | None = None,
+    source: str = "",
+) -> QuerySet[Voucher]:
+    """Vouchers narrowed by the list filters; the API and the voucher list page share it."""
+    qs = text_search(qs, q, ("number", "narration", "source_reference"))
+    if state:
+        qs = qs.filter(state=state[:10])
+    if word:
+        qs = qs.filter(word=word[:2])
+    if period is not None:
+        qs = qs.filter(period=period)
+    if date_from is not None:
+        qs = qs.filter(date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(date__lte=date_to)
+    if account is not None:
+        lines = VoucherLine.objects.filter(company=account.company_id, account__code__startswith=account.code)
+        qs = qs.filter(pk__in=lines.values("voucher_id"))
+    if source == "manual":
+        qs = qs.filter(source_type="")
+    elif source:
+        qs = qs.filter(source_type=source[:60])
+    return qs

@@ -1,0 +1,1 @@
+"""API schemas of finance, one module per area."""
