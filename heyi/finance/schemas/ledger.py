@@ -120,7 +120,11 @@ class VoucherOut(Schema):
     def resolve_reversed_by_id(obj) -> uuid.UUID | None:
         from ..models import Voucher
 
-        return Voucher.objects.filter(company_id=obj.company_id, reverses=obj).values_list("pk", flat=True).first()
+        return (
+            Voucher.objects.filter(company_id=obj.company_id, reverses=obj)
+            .values_list("pk", flat=True)
+            .first()
+        )
 
     @staticmethod
     def resolve_prepared_by(obj) -> str | None:
