@@ -2,13 +2,14 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 
 from heyi.platform.http.pagination import text_search
 from heyi.platform.models import Company
 
-from .models import Account, Period, Voucher, VoucherLine
+from .models import Account, Invoice, Period, Voucher, VoucherLine
 
 ZERO = Decimal("0.00")
 
@@ -92,3 +93,32 @@ def voucher_search(
     elif source:
         qs = qs.filter(source_type=source[:60])
     return qs
+
+
+def invoice_search(
+    qs: QuerySet[Invoice],
+    *,
+    q: str = "",
+    kind: str = "",
+    state: str = "",
+    partner: Any = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    overdue_on: datetime.date | None = None,
+) -> QuerySet[Invoice]:
+    """Invoices, bills and credit notes narrowed by the list filters (API and pages);
+    `overdue_on`: posted, still open and due before that day."""
+    qs = text_search(qs, q, ("number", "partner__name", "partner_reference"))
+    if kind:
+        qs = qs.filter(kind=kind[:24])
+    if state:
+        qs = qs.filter(state=state[:10])
+    if partner is not None:
+        qs = qs.filter(partner_id=partner)
+    if date_from is not None:
+        qs = qs.filter(invoice_date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(invoice_date__lte=date_to)
+    if overdue_on is not None:
+        qs = qs.filter(state=Invoice.State.POSTED, open_amount__gt=0, due_date__lt=overdue_on)
+    return qs.select_related("partner")
