@@ -96,3 +96,25 @@ def access_expense_claim(*, user: User, company: Company, id: Any, for_update: b
         return qs.get(pk=id)
     except (ExpenseClaim.DoesNotExist, ValueError, TypeError, ValidationError):
         raise NotFound()
+
+
+def expense_accounts_visible(*, user: User, company: Company) -> QuerySet[Account]:
+    """The accounts an expense can be claimed on (debit-side profit and loss or cost accounts
+    that take postings), for whoever may claim or pay claims."""
+    require_module(company, modules.ERP)
+    if not (has_perm(user, company, CLAIM_EXPENSE) or has_perm(user, company, MANAGE_PAYMENT)):
+        return Account.objects.none()
+    return Account.objects.filter(
+        company=company,
+        type__in=[Account.Type.PROFIT_LOSS, Account.Type.COST],
+        side=Account.Side.DEBIT,
+        is_leaf=True,
+        active=True,
+    ).order_by("code")
+
+
+def access_expense_account(*, user: User, company: Company, id: Any) -> Account:
+    try:
+        return expense_accounts_visible(user=user, company=company).get(pk=id)
+    except (Account.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound()

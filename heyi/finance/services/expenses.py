@@ -87,7 +87,11 @@ def _built_lines(company: Company, lines: Sequence[Mapping[str, Any]]) -> list[E
         account = line.get("account")
         if account is None or account.company_id != company.pk:
             raise _refuse(f"{at}.account", _("Not found."))
-        if account.type not in EXPENSE_TYPES or not account.is_leaf or not account.active:
+        if (
+            account.type not in EXPENSE_TYPES
+            or account.side != Account.Side.DEBIT
+            or not (account.is_leaf and account.active)
+        ):
             raise _refuse(
                 f"{at}.account", _("Choose an active expense or cost account without sub-accounts.")
             )

@@ -158,7 +158,7 @@ def test_a_draft_changes_its_lines_and_total_and_a_stale_edit_is_refused(company
 
 
 def test_only_an_expense_or_cost_account_can_be_claimed(company, books, zhang):
-    for code in ("1002", "5602", "1122"):
+    for code in ("1002", "5602", "1122", "5001"):
         with pytest.raises(ValidationFailed) as refused:
             expense_claim_create(
                 actor=zhang,

@@ -1,0 +1,213 @@
+"""The payment and expense claim endpoints as an integrator (and an employee's app) call them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from conftest import make_member
+from heyi.finance.models import Account, ExpenseClaim, Payment
+from heyi.finance.selectors import account_balance
+from heyi.finance.services.common import finance_settings
+from heyi.platform.services.tenancy import department_create
+
+D = Decimal
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def books(company):
+    return finance_settings(company)
+
+
+def code(company, number: str) -> str:
+    return str(Account.objects.get(company=company, code=number).pk)
+
+
+@pytest.fixture
+def fin(api_as, finance, company, books):
+    return api_as(finance, company)
+
+
+def test_a_receipt_is_recorded_posted_and_read_back(fin, company, customer):
+    created = fin.post(
+        "/payments",
+        {
+            "kind": "customer_receipt",
+            "partner_id": str(customer.pk),
+            "amount": "3200.00",
+            "account_id": code(company, "1002"),
+            "reference": "工行回单 0087",
+        },
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["state"], body["number"], body["payment_date"]) == ("draft", "", TODAY.isoformat())
+    pid = body["id"]
+
+    patched = fin.patch(f"/payments/{pid}", {"version": body["version"], "amount": "3250.00"})
+    assert patched.status_code == 200 and patched.json()["amount"] == "3250.00"
+    stale = fin.patch(f"/payments/{pid}", {"version": body["version"], "amount": "1.00"})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
+
+    posted = fin.post(f"/payments/{pid}/submit")
+    assert posted.status_code == 200, posted.content
+    body = posted.json()
+    assert body["state"] == "posted" and body["number"] == f"RC-{TODAY.year}-000001"
+    assert body["unallocated_amount"] == "3250.00" and body["voucher_number"] == "收-0001"
+    assert account_balance(company, "1122", partner=customer) == D("-3250.00")
+
+    listed = fin.get("/payments", kind="customer_receipt", partner=str(customer.pk), unallocated="true")
+    assert listed.status_code == 200
+    assert [p["id"] for p in listed.json()["items"]] == [pid]
+    assert fin.get("/payments", state="draft").json()["count"] == 0
+    assert fin.get(f"/payments/{pid}/open-invoices").json() == []
+
+    again = fin.post(f"/payments/{pid}/cancel")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "invalid_transition"
+
+
+def test_a_clerk_without_the_payment_permission_gets_403_and_nothing_is_written(
+    api_as, company, books, customer, sales
+):
+    clerk = api_as(sales, company)
+    answer = clerk.post(
+        "/payments",
+        {
+            "kind": "customer_receipt",
+            "partner_id": str(customer.pk),
+            "amount": "10.00",
+            "account_id": code(company, "1002"),
+        },
+    )
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "not_permitted"
+    assert clerk.get("/payments").status_code == 403
+    assert not Payment.objects.filter(company=company).exists()
+
+
+def test_another_companys_payment_partner_and_account_are_not_found(
+    fin, api_as, company, other_company, outsider, customer
+):
+    finance_settings(other_company)
+    theirs = api_as(outsider, other_company)
+    their_bank = code(other_company, "1002")
+    created = fin.post(
+        "/payments",
+        {
+            "kind": "customer_receipt",
+            "partner_id": str(customer.pk),
+            "amount": "10.00",
+            "account_id": their_bank,
+        },
+    )
+    assert created.status_code == 404
+    mine = fin.post(
+        "/payments",
+        {
+            "kind": "customer_receipt",
+            "partner_id": str(customer.pk),
+            "amount": "10.00",
+            "account_id": code(company, "1002"),
+        },
+    ).json()
+    for call in (
+        lambda: theirs.get(f"/payments/{mine['id']}"),
+        lambda: theirs.post(f"/payments/{mine['id']}/submit"),
+        lambda: theirs.post(f"/payments/{mine['id']}/allocate", {"oldest_first": True}),
+        lambda: theirs.patch(f"/payments/{mine['id']}", {"version": 1, "amount": "1.00"}),
+    ):
+        answer = call()
+        assert answer.status_code == 404, answer.content
+    assert Payment.objects.get(pk=mine["id"]).amount == D("10.00")
+
+
+def test_bad_input_is_a_4xx_with_a_clear_code(fin, company, customer, supplier):
+    base = {"kind": "customer_receipt", "partner_id": str(customer.pk), "account_id": code(company, "1002")}
+    as_float = fin.post("/payments", {**base, "amount": 12.5})
+    assert as_float.status_code in (400, 422)
+    negative = fin.post("/payments", {**base, "amount": "-3.00"})
+    assert negative.status_code in (400, 422)
+    zero = fin.post("/payments", {**base, "amount": "0"})
+    assert zero.status_code == 400 and "amount" in zero.json()["error"]["fields"]
+    wrong_side = fin.post("/payments", {**base, "partner_id": str(supplier.pk), "amount": "5.00"})
+    assert wrong_side.status_code == 400 and "partner" in wrong_side.json()["error"]["fields"]
+    not_cash = fin.post("/payments", {**base, "account_id": code(company, "1122"), "amount": "5.00"})
+    assert not_cash.status_code == 400 and "account" in not_cash.json()["error"]["fields"]
+    assert not Payment.objects.filter(company=company).exists()
+
+
+def test_forged_state_number_and_company_are_ignored(fin, company, other_company, customer):
+    created = fin.post(
+        "/payments",
+        {
+            "kind": "customer_receipt",
+            "partner_id": str(customer.pk),
+            "amount": "10.00",
+            "account_id": code(company, "1002"),
+            "state": "posted",
+            "number": "HACK-1",
+            "unallocated_amount": "0.00",
+            "company_id": str(other_company.pk),
+        },
+    )
+    assert created.status_code == 201
+    payment = Payment.objects.get(pk=created.json()["id"])
+    assert (payment.state, payment.number, payment.company) == ("draft", "", company)
+    assert payment.unallocated_amount == D("0.00") and payment.voucher is None
+
+
+@pytest.fixture
+def zhang(company, admin):
+    dept = department_create(actor=admin, company=company, name="市场部")
+    return make_member(company, "zhangwei", roles=["employee"], department=dept)
+
+
+def test_an_employee_claims_through_the_api_and_finance_pays(api_as, company, books, zhang, finance):
+    me = api_as(zhang, company)
+    accounts = me.get("/expense-accounts").json()
+    travel = next(a for a in accounts if a["code"] == "560202")
+    assert not any(a["code"] in ("1002", "5001", "5602") for a in accounts)
+    created = me.post(
+        "/expense-claims",
+        {
+            "description": "上海客户拜访",
+            "lines": [{"account_id": travel["id"], "description": "高铁", "amount": "553.00"}],
+        },
+    )
+    assert created.status_code == 201, created.content
+    claim = created.json()
+    assert claim["number"] == f"EXP-{TODAY.year}-000001" and claim["total_amount"] == "553.00"
+    assert claim["employee_name"] == "zhangwei"
+
+    submitted = me.post(f"/expense-claims/{claim['id']}/submit")
+    assert submitted.status_code == 200 and submitted.json()["state"] == "approved"
+    refused = me.post(f"/expense-claims/{claim['id']}/pay", {"account_id": code(company, "1002")})
+    assert refused.status_code == 403
+
+    fin = api_as(finance, company)
+    paid = fin.post(f"/expense-claims/{claim['id']}/pay", {"account_id": code(company, "1002")})
+    assert paid.status_code == 200, paid.content
+    assert paid.json()["state"] == "paid" and paid.json()["payment_voucher_id"]
+    assert account_balance(company, "224101") == D("0.00")
+    assert account_balance(company, "560202") == D("553.00")
+    assert fin.get("/expense-claims", state="paid").json()["count"] == 1
+
+
+def test_a_colleague_cannot_see_or_touch_my_claim(api_as, company, books, zhang):
+    li = make_member(company, "lina", roles=["employee"])
+    me, colleague = api_as(zhang, company), api_as(li, company)
+    travel = next(a for a in me.get("/expense-accounts").json() if a["code"] == "560202")
+    claim = me.post(
+        "/expense-claims",
+        {"description": "出差", "lines": [{"account_id": travel["id"], "amount": "100.00"}]},
+    ).json()
+    assert colleague.get("/expense-claims").json()["count"] == 0
+    for answer in (
+        colleague.get(f"/expense-claims/{claim['id']}"),
+        colleague.patch(f"/expense-claims/{claim['id']}", {"version": 1, "description": "改了"}),
+        colleague.post(f"/expense-claims/{claim['id']}/submit"),
+        colleague.post(f"/expense-claims/{claim['id']}/cancel"),
+    ):
+        assert answer.status_code == 404
+    assert ExpenseClaim.objects.get(pk=claim["id"]).description == "出差"
+    assert me.get("/expense-claims", mine="true").json()["count"] == 1
