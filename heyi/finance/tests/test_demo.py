@@ -1,7 +1,7 @@
 """The demo company keeps books: capital, stock in the books, expenses, a closed month, a draft."""
 
 from heyi.finance.books import books_differences
-from heyi.finance.models import Period, Voucher
+from heyi.finance.models import ExpenseClaim, Invoice, Payment, Period, Voucher
 from heyi.finance.selectors import account_balance
 from heyi.inventory.models import ProductValuation
 from heyi.platform.demo import load_demo
@@ -16,4 +16,16 @@ def test_the_demo_books_balance_and_hold_the_stock(db):
     assert account_balance(company, "1405") == stock_value
     assert account_balance(company, "1901") == 0
     assert Period.objects.filter(company=company, state=Period.State.CLOSED).count() == 1
+    invoices = Invoice.objects.filter(company=company, state=Invoice.State.POSTED)
+    assert invoices.filter(kind=Invoice.Kind.CUSTOMER_INVOICE).count() == 3
+    assert invoices.filter(kind=Invoice.Kind.CUSTOMER_CREDIT_NOTE).count() == 1
+    assert invoices.filter(kind=Invoice.Kind.SUPPLIER_BILL).exists()
+    open_amounts = sorted(i.open_amount > 0 for i in invoices.filter(kind=Invoice.Kind.CUSTOMER_INVOICE))
+    assert open_amounts == [False, True, True], "one invoice paid, one half paid, one open"
+    assert Payment.objects.filter(company=company, state=Payment.State.POSTED).count() == 3
+    assert set(ExpenseClaim.objects.filter(company=company).values_list("state", flat=True)) == {
+        "paid",
+        "approved",
+        "draft",
+    }
     assert books_differences() == []
