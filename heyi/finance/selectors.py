@@ -4,12 +4,15 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from heyi.platform.http.pagination import text_search
 from heyi.platform.models import Company
+from heyi.purchasing.models import Receipt, ReceiptLine
+from heyi.sales.models import Delivery, DeliveryLine, SalesReturn, SalesReturnLine
 
-from .models import Account, Invoice, Period, Voucher, VoucherLine
+from .models import Account, Invoice, InvoiceLine, Period, Voucher, VoucherLine
 
 ZERO = Decimal("0.00")
 
@@ -122,3 +125,62 @@ def invoice_search(
     if overdue_on is not None:
         qs = qs.filter(state=Invoice.State.POSTED, open_amount__gt=0, due_date__lt=overdue_on)
     return qs.select_related("partner")
+
+
+def _claimed(kind: str, field: str, states: tuple[str, ...]) -> Subquery:
+    """The quantity documents of `kind` in `states` claim of the outer source line."""
+    rows = (
+        InvoiceLine.objects.filter(invoice__kind=kind, invoice__state__in=states, **{field: OuterRef("pk")})
+        .values(field)
+        .annotate(quantity=Sum("quantity"))
+        .values("quantity")
+    )
+    return Subquery(rows, output_field=DecimalField(max_digits=16, decimal_places=4))
+
+
+CLAIMING = (Invoice.State.DRAFT, Invoice.State.HELD, Invoice.State.POSTED)
+NOTHING = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=4))
+
+
+def deliveries_to_invoice(deliveries: QuerySet[Delivery]) -> QuerySet[Delivery]:
+    """Shipped deliveries with a line no invoice (draft, held or posted) fully claims."""
+    open_lines = (
+        DeliveryLine.objects.filter(delivery__in=deliveries.filter(state=Delivery.State.SHIPPED))
+        .annotate(
+            claimed=Coalesce(_claimed(Invoice.Kind.CUSTOMER_INVOICE, "delivery_line", CLAIMING), NOTHING)
+        )
+        .filter(quantity__gt=F("claimed"))
+    )
+    return deliveries.filter(pk__in=open_lines.values("delivery_id")).select_related("order__customer")
+
+
+def returns_to_credit(returns: QuerySet[SalesReturn]) -> QuerySet[SalesReturn]:
+    """Received returns with a line no credit note fully claims."""
+    open_lines = (
+        SalesReturnLine.objects.filter(sales_return__in=returns.filter(state=SalesReturn.State.RECEIVED))
+        .annotate(
+            claimed=Coalesce(
+                _claimed(Invoice.Kind.CUSTOMER_CREDIT_NOTE, "sales_return_line", CLAIMING), NOTHING
+            )
+        )
+        .filter(quantity__gt=F("claimed"))
+    )
+    return returns.filter(pk__in=open_lines.values("sales_return_id")).select_related(
+        "delivery__order__customer"
+    )
+
+
+def receipts_to_bill(receipts: QuerySet[Receipt]) -> QuerySet[Receipt]:
+    """Confirmed receipts with goods kept (accepted, not sent back) that bills do not fully claim,
+    supplier credit notes given back."""
+    open_lines = (
+        ReceiptLine.objects.filter(receipt__in=receipts.filter(status=Receipt.Status.CONFIRMED))
+        .annotate(
+            billed=Coalesce(_claimed(Invoice.Kind.SUPPLIER_BILL, "receipt_line", CLAIMING), NOTHING),
+            credited=Coalesce(
+                _claimed(Invoice.Kind.SUPPLIER_CREDIT_NOTE, "receipt_line", (Invoice.State.POSTED,)), NOTHING
+            ),
+        )
+        .filter(accepted_quantity__gt=F("returned_accepted") + F("billed") - F("credited"))
+    )
+    return receipts.filter(pk__in=open_lines.values("receipt_id")).select_related("order", "supplier")
