@@ -4,6 +4,41 @@ Each report is a selector taking the company and its dates and returning plain d
 so the pages, the Excel exports and the API show the same figures.
 """
 
-from .ledger import TrialBalance, TrialBalanceRow, trial_balance
+from .ageing import Ageing, AgeingRow, OpenDocument, open_documents, payable_ageing, receivable_ageing
+from .ledger import (
+    CashPosition,
+    GeneralLedger,
+    LedgerEntry,
+    TrialBalance,
+    TrialBalanceRow,
+    cash_position,
+    general_ledger,
+    trial_balance,
+)
+from .margin import GrossMargin, MarginRow, gross_margin
+from .statements import BalanceSheet, IncomeStatement, StatementLine, balance_sheet, income_statement
 
-__all__ = ["TrialBalance", "TrialBalanceRow", "trial_balance"]
+__all__ = [
+    "Ageing",
+    "AgeingRow",
+    "BalanceSheet",
+    "CashPosition",
+    "GeneralLedger",
+    "GrossMargin",
+    "IncomeStatement",
+    "LedgerEntry",
+    "MarginRow",
+    "OpenDocument",
+    "StatementLine",
+    "TrialBalance",
+    "TrialBalanceRow",
+    "balance_sheet",
+    "cash_position",
+    "gross_margin",
+    "income_statement",
+    "open_documents",
+    "payable_ageing",
+    "receivable_ageing",
+    "general_ledger",
+    "trial_balance",
+]
