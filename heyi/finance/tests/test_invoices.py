@@ -2,9 +2,11 @@
 was shipped, credits what came back, and the books follow at every step."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
 from heyi.finance.errors import NothingToInvoice, OverInvoiced, PeriodClosed
 from heyi.finance.models import Invoice, Voucher, VoucherLine
@@ -424,3 +426,59 @@ def test_a_manual_credit_note_credits_a_posted_invoice_of_the_same_customer(
     invoice_post(actor=finance, company=company, invoice=credit)
     assert account_balance(company, RECEIVABLE, partner=customer) == D("1130.00") - D("565.00")
     assert account_balance(company, REVENUE) == D("-500.00")
+
+
+class PostingFailedLater(Exception):
+    """Something after the number was taken went wrong: the whole posting rolls back."""
+
+
+@pytest.mark.pg
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_invoices_posted_at_once_with_rollbacks_number_without_gaps_in_posting_order(
+    company, finance, customer
+):
+    """T24 for invoices: twenty posts at once, 30% failing after taking their number."""
+    count, rolled_back = 20, {1, 4, 7, 10, 13, 16}
+    drafts = [
+        invoice_create(
+            actor=finance,
+            company=company,
+            kind=Invoice.Kind.CUSTOMER_INVOICE,
+            partner=customer,
+            invoice_date=TODAY,
+            lines=[service_line(1, str(100 + i))],
+        )
+        for i in range(count)
+    ]
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def post(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            with transaction.atomic():
+                posted = invoice_post(actor=finance, company=company, invoice=drafts[i])
+                if i in rolled_back:
+                    raise PostingFailedLater(posted.number)
+                results[i] = posted.number
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert all(isinstance(results[i], PostingFailedLater) for i in rolled_back)
+    assert all(isinstance(results[i], str) for i in range(count) if i not in rolled_back), results
+    posted = list(Invoice.objects.filter(company=company, state=Invoice.State.POSTED).order_by("number"))
+    assert [i.number for i in posted] == [
+        f"INV-{YEAR}-{n:06d}" for n in range(1, count - len(rolled_back) + 1)
+    ]
+    assert all(a.posted_at <= b.posted_at for a, b in zip(posted, posted[1:], strict=False))
+    assert Invoice.objects.filter(pk__in=[drafts[i].pk for i in rolled_back], number="").count() == len(
+        rolled_back
+    )
