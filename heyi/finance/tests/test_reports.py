@@ -2,7 +2,6 @@
 stock is bought and some of it sold for cash, the rent is paid; the reports show the books."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
@@ -19,54 +18,16 @@ from heyi.finance.reports import (
 )
 from heyi.finance.reports.statements import BALANCE_SHEET, INCOME_STATEMENT
 from heyi.finance.selectors import account_balance
-from heyi.finance.services.common import finance_settings
 from heyi.finance.services.periods import fiscal_year_close
-from heyi.finance.services.vouchers import LineIn, voucher_create, voucher_post
 from heyi.inventory.models import ProductValuation
 from heyi.platform.errors import ValidationFailed
 
-D = Decimal
-TODAY = datetime.date.today()
-MONTH_START = TODAY - datetime.timedelta(days=30)
-BEFORE = MONTH_START - datetime.timedelta(days=5)
-
-
-def post(user, company, on, *entries, narration=""):
-    """Post a hand-made voucher; entries are (account code, debit, credit[, product])."""
-    finance_settings(company)
-    lines = [
-        LineIn(
-            account=Account.objects.get(company=company, code=code),
-            debit=D(dr),
-            credit=D(cr),
-            product=more[0] if more else None,
-        )
-        for code, dr, cr, *more in entries
-    ]
-    voucher = voucher_create(actor=user, company=company, date=on, lines=lines, narration=narration)
-    return voucher_post(actor=user, company=company, voucher=voucher)
+from .reports_scenario import BEFORE, MONTH_START, TODAY, D, month_of_books, post
 
 
 @pytest.fixture
 def month(company, finance, received, shipped, printer, toner):
-    """Capital paid in before the month; within it, stock received (printers 10 x 2000, toner
-    20 x 210), 3 printers and 5 toners shipped and sold for cash (10,035.00 + 13% VAT), and the
-    office rent paid from the bank."""
-    post(finance, company, BEFORE, ("1002", "100000", "0"), ("3001", "0", "100000"), narration="Capital")
-    received([(printer, 10, "2000"), (toner, 20, "210")])
-    shipped([(printer, 3, "2680"), (toner, 5, "399")])
-    post(
-        finance,
-        company,
-        TODAY,
-        ("1002", "11339.55", "0"),
-        ("5001", "0", "8040", printer),
-        ("5001", "0", "1995", toner),
-        ("22210102", "0", "1304.55"),
-        narration="Cash sale",
-    )
-    post(finance, company, TODAY, ("560201", "1200", "0"), ("1002", "0", "1200"), narration="Office rent")
-    return company
+    return month_of_books(company, finance, received, shipped, printer, toner)
 
 
 def rows_by_code(report):
