@@ -9,6 +9,9 @@ from conftest import make_member
 from heyi.finance.models import Account, ExpenseClaim, Payment
 from heyi.finance.selectors import account_balance
 from heyi.finance.services.common import finance_settings
+from heyi.finance.services.invoices import invoice_create, invoice_post
+from heyi.finance.services.invoicing import InvoiceLineIn
+from heyi.partners.services.partners import partner_create
 from heyi.platform.services.tenancy import department_create
 
 D = Decimal
@@ -211,3 +214,79 @@ def test_a_colleague_cannot_see_or_touch_my_claim(api_as, company, books, zhang)
         assert answer.status_code == 404
     assert ExpenseClaim.objects.get(pk=claim["id"]).description == "出差"
     assert me.get("/expense-claims", mine="true").json()["count"] == 1
+
+
+def _invoice(company, actor, partner, gross, kind="customer_invoice"):
+    draft = invoice_create(
+        actor=actor,
+        company=company,
+        kind=kind,
+        partner=partner,
+        invoice_date=TODAY,
+        lines=[InvoiceLineIn(quantity=D(1), unit_price=D(gross), tax_rate=D(0), description="技术服务费")],
+    )
+    return invoice_post(actor=actor, company=company, invoice=draft)
+
+
+def test_a_receipt_is_allocated_through_the_api_and_over_allocation_is_422(fin, finance, company, customer):
+    invoice = _invoice(company, finance, customer, "1000")
+    created = fin.post(
+        "/payments",
+        {
+            "kind": "customer_receipt",
+            "partner_id": str(customer.pk),
+            "amount": "1200.00",
+            "account_id": code(company, "1002"),
+            "allocations": [{"invoice_id": str(invoice.pk), "amount": "400.00"}],
+        },
+    ).json()
+    assert created["planned_allocations"] == [{"invoice_id": str(invoice.pk), "amount": "400.00"}]
+    posted = fin.post(f"/payments/{created['id']}/submit").json()
+    assert posted["unallocated_amount"] == "800.00"
+    assert [a["amount"] for a in posted["allocations"]] == ["400.00"]
+    assert fin.get(f"/payments/{created['id']}/open-invoices").json()[0]["open_amount"] == "600.00"
+
+    too_much = fin.post(
+        f"/payments/{created['id']}/allocate",
+        {"allocations": [{"invoice_id": str(invoice.pk), "amount": "600.01"}]},
+    )
+    assert too_much.status_code == 422
+    assert too_much.json()["error"]["code"] == "over_allocation"
+    invoice.refresh_from_db()
+    assert invoice.open_amount == D("600.00")
+
+    oldest = fin.post(f"/payments/{created['id']}/allocate", {"oldest_first": True})
+    assert oldest.status_code == 200
+    assert oldest.json()["unallocated_amount"] == "200.00"
+    invoice.refresh_from_db()
+    assert invoice.open_amount == D("0.00")
+    assert account_balance(company, "1122", partner=customer) == D("-200.00")
+
+
+def test_allocating_to_another_companys_invoice_is_404(
+    fin, finance, company, other_company, outsider, customer
+):
+    theirs = _invoice(
+        other_company,
+        outsider,
+        partner_create(actor=outsider, company=other_company, name="外地客户", is_customer=True),
+        "100",
+    )
+    receipt = fin.post(
+        "/payments",
+        {
+            "kind": "customer_receipt",
+            "partner_id": str(customer.pk),
+            "amount": "100.00",
+            "account_id": code(company, "1002"),
+        },
+    ).json()
+    fin.post(f"/payments/{receipt['id']}/submit")
+    answer = fin.post(
+        f"/payments/{receipt['id']}/allocate",
+        {"allocations": [{"invoice_id": str(theirs.pk), "amount": "10.00"}]},
+    )
+    assert answer.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.open_amount == D("100.00")
+    assert Payment.objects.get(pk=receipt["id"]).unallocated_amount == D("100.00")
