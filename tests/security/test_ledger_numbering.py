@@ -17,9 +17,12 @@ from django.utils import timezone
 
 from conftest import make_member
 from heyi.finance.books import books_differences
-from heyi.finance.models import Account, Voucher
+from heyi.finance.models import Account, Invoice, Voucher
 from heyi.finance.services.common import finance_settings
+from heyi.finance.services.invoices import invoice_create, invoice_post
+from heyi.finance.services.invoicing import InvoiceLineIn
 from heyi.finance.services.vouchers import LineIn, voucher_create, voucher_post
+from heyi.partners.services.partners import partner_create
 
 from .figures import report
 
@@ -121,5 +124,63 @@ def test_t24_vouchers_posted_at_once_with_rollbacks_number_without_gaps_in_posti
     report(
         f"T24 numbering (vouchers 记/付 per period, {connection.vendor}): {THREADS} concurrent posts, "
         f"{len(ROLLED_BACK)} forced rollbacks, {gaps} gaps, {duplicates} duplicates, "
+        f"numbers in posting order"
+    )
+
+
+def test_t24_invoices_posted_at_once_with_rollbacks_number_without_gaps_in_posting_order(company, admin):
+    finance = make_member(company, "finance", roles=["finance"])
+    customer = partner_create(actor=admin, company=company, name="杭州星辰科技有限公司", is_customer=True)
+    today = timezone.localdate()
+    drafts = [
+        invoice_create(
+            actor=finance,
+            company=company,
+            kind=Invoice.Kind.CUSTOMER_INVOICE,
+            partner=customer,
+            invoice_date=today,
+            lines=[
+                InvoiceLineIn(
+                    description="技术服务费",
+                    quantity=Decimal(1),
+                    unit_price=Decimal(1000 + i),
+                    tax_rate=Decimal("0.06"),
+                )
+            ],
+        )
+        for i in range(THREADS)
+    ]
+
+    def post(i: int) -> str:
+        with transaction.atomic():
+            posted = invoice_post(actor=finance, company=company, invoice=drafts[i])
+            if i in ROLLED_BACK:
+                raise PostingFailedLater(posted.number)
+            return posted.number
+
+    results = _race(THREADS, post)
+    failed = [r for i, r in enumerate(results) if isinstance(r, Exception) and i not in ROLLED_BACK]
+    assert not failed, failed
+    assert all(isinstance(results[i], PostingFailedLater) for i in ROLLED_BACK)
+
+    posted = list(
+        Invoice.objects.filter(company=company, state=Invoice.State.POSTED).order_by("posted_at", "number")
+    )
+    assert len(posted) == THREADS - len(ROLLED_BACK)
+    assert {i.number for i in posted} == {r for r in results if isinstance(r, str)}
+    prefix = f"INV-{today.year}-"
+    assert all(i.number.startswith(prefix) and len(i.number) == len(prefix) + 6 for i in posted)
+    sequences = [int(i.number[len(prefix) :]) for i in posted]
+    assert sequences == list(range(1, len(posted) + 1)), sequences
+    gaps, duplicates = _gaps_and_duplicates(sequences)
+    vouchers = [v.sequence for v in Voucher.objects.filter(company=company).order_by("chain_sequence")]
+    assert vouchers == list(range(1, len(posted) + 1))
+    assert Invoice.objects.filter(
+        pk__in=[drafts[i].pk for i in ROLLED_BACK], state=Invoice.State.DRAFT, number=""
+    ).count() == len(ROLLED_BACK)
+    assert books_differences(company) == []
+    report(
+        f"T24 numbering (customer invoices INV-YYYY-NNNNNN and their vouchers, {connection.vendor}): "
+        f"{THREADS} concurrent posts, {len(ROLLED_BACK)} forced rollbacks, {gaps} gaps, {duplicates} duplicates, "
         f"numbers in posting order"
     )
