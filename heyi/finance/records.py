@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from heyi.platform import modules
 from heyi.platform.registry import RecordType, register_record_type
 
+from .access import expense_claims_visible
 from .models import ExpenseClaim, Invoice, Payment, Voucher
 from .permissions import VIEW
 
@@ -54,5 +55,6 @@ register_record_type(
         detail_url_name="finance:expense_claim_detail",
         module=modules.ERP,
         subtitle=lambda c: f"{c.total_amount} · {c.get_state_display()}",
+        visible=lambda user, company: expense_claims_visible(user=user, company=company),
     )
 )
