@@ -96,13 +96,13 @@ class Voucher(Versioned, CompanyOwned):
     source_type = models.CharField(_("source type"), max_length=60, blank=True)
     source_id = models.CharField(_("source id"), max_length=64, blank=True)
     source_reference = models.CharField(_("source"), max_length=64, blank=True)
-    reverses = models.OneToOneField(
+    reverses = models.ForeignKey(
         "self",
         verbose_name=_("reverses"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="reversed_by",
+        related_name="reversals",
     )
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
     created_by = models.ForeignKey(
@@ -130,6 +130,11 @@ class Voucher(Versioned, CompanyOwned):
                 fields=["company", "period", "word", "sequence"],
                 condition=Q(sequence__isnull=False),
                 name="uniq_voucher_number",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "reverses"],
+                condition=Q(reverses__isnull=False),
+                name="uniq_voucher_reversal",
             ),
             models.UniqueConstraint(
                 fields=["company", "chain_sequence"],

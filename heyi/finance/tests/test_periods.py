@@ -110,6 +110,10 @@ def test_closing_the_year_carries_profit_to_undistributed_profit(company, financ
     assert account_balance(company, "5051") == D("-50.00")
     closing = Voucher.objects.get(company=company, source_type="finance.year_end")
     assert (closing.word, closing.number, closing.date) == ("转", "转-0001", end)
+    carried = [
+        (ln.account.code, ln.debit, ln.credit) for ln in closing.lines.filter(account__code__startswith="3")
+    ]
+    assert carried == [("3103", 0, D("6800.00")), ("3103", D("6800.00"), 0), ("310401", 0, D("6800.00"))]
     assert not Period.objects.filter(company=company, year=2025, state="open").exists()
     assert AuditEntry.objects.filter(company=company, action="fiscal_year_close").get().changes == {
         "profit": "6800.00"
