@@ -140,7 +140,10 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
         vouchers_visible(user=request.user, company=c), date_from=date_from, date_to=date_to
     ).select_related("period", "created_by")
     periods = Period.objects.filter(company=c).order_by("-year", "-month")
-    sources = sorted(set(Voucher.objects.filter(company=c).values_list("source_type", flat=True)) - {""})
+    sources = sorted(
+        set(Voucher.objects.filter(company=c).order_by().values_list("source_type", flat=True).distinct())
+        - {""}
+    )
     accounts = accounts_visible(user=request.user, company=c).order_by("code")
     title = _("Vouchers")
     if date_from or date_to:
