@@ -9,8 +9,11 @@ Figures: capital 100,000.00 before the month; printers 10 x 2,000 and toner 20 x
 import datetime
 from decimal import Decimal
 
-from heyi.finance.models import Account, Voucher
+from heyi.finance.models import Account, Invoice, Payment, Voucher
 from heyi.finance.services.common import finance_settings
+from heyi.finance.services.invoices import invoice_create, invoice_post
+from heyi.finance.services.invoicing import InvoiceLineIn
+from heyi.finance.services.payments import payment_allocate, payment_create, payment_submit
 from heyi.finance.services.vouchers import LineIn, voucher_create, voucher_post
 
 D = Decimal
@@ -51,3 +54,41 @@ def month_of_books(company, finance, received, shipped, printer, toner):
     )
     post(finance, company, TODAY, ("560201", "1200", "0"), ("1002", "0", "1200"), narration="Office rent")
     return company
+
+
+def days_ago(n: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=n)
+
+
+def invoiced(company, actor, partner, amount, *, kind=Invoice.Kind.CUSTOMER_INVOICE, on=TODAY) -> Invoice:
+    """A posted invoice (or bill, or credit note) of one untaxed line worth `amount`."""
+    draft = invoice_create(
+        actor=actor,
+        company=company,
+        kind=kind,
+        partner=partner,
+        invoice_date=on,
+        lines=[InvoiceLineIn(quantity=D(1), unit_price=D(amount), tax_rate=D(0), description="技术服务费")],
+    )
+    return invoice_post(actor=actor, company=company, invoice=draft)
+
+
+def paid(company, actor, partner, amount, *, on=TODAY, allocations=()) -> Payment:
+    """A posted receipt from a customer (or payment to a supplier) through the bank, allocated
+    to `allocations` [(invoice, amount)] if any."""
+    kind = Payment.Kind.CUSTOMER_RECEIPT if partner.is_customer else Payment.Kind.SUPPLIER_PAYMENT
+    payment = payment_create(
+        actor=actor,
+        company=company,
+        kind=kind,
+        partner=partner,
+        payment_date=on,
+        amount=amount,
+        account=Account.objects.get(company=company, code="1002"),
+    )
+    payment = payment_submit(actor=actor, company=company, payment=payment)
+    if allocations:
+        payment = payment_allocate(
+            actor=actor, company=company, payment=payment, allocations=list(allocations)
+        )
+    return payment

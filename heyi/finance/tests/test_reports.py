@@ -7,22 +7,27 @@ import pytest
 from django.db.models import Sum
 
 from heyi.finance.chart import SMALL_ENTERPRISE
-from heyi.finance.models import Account
+from heyi.finance.models import Account, Invoice
 from heyi.finance.reports import (
     balance_sheet,
     cash_position,
     general_ledger,
     gross_margin,
     income_statement,
+    open_documents,
+    payable_ageing,
+    receivable_ageing,
     trial_balance,
 )
 from heyi.finance.reports.statements import BALANCE_SHEET, INCOME_STATEMENT
 from heyi.finance.selectors import account_balance
+from heyi.finance.services.invoices import invoice_create_from_delivery, invoice_post
 from heyi.finance.services.periods import fiscal_year_close
 from heyi.inventory.models import ProductValuation
+from heyi.partners.services.partners import partner_create
 from heyi.platform.errors import ValidationFailed
 
-from .reports_scenario import BEFORE, MONTH_START, TODAY, D, month_of_books, post
+from .reports_scenario import BEFORE, MONTH_START, TODAY, D, days_ago, invoiced, month_of_books, paid, post
 
 
 @pytest.fixture
@@ -237,6 +242,25 @@ def test_gross_margin_per_customer_takes_the_cost_of_their_deliveries(month, cus
     assert report.totals.margin == D("2985.00")
 
 
+def test_gross_margin_of_an_invoiced_delivery_per_customer_and_per_product(
+    company, finance, received, shipped, printer, customer
+):
+    received([(printer, 5, "2000")])
+    delivery = shipped([(printer, 2, "2680")])
+    draft = invoice_create_from_delivery(actor=finance, company=company, delivery=delivery)
+    invoice_post(actor=finance, company=company, invoice=draft)
+    [row] = gross_margin(company, TODAY, TODAY, by="customer").rows
+    assert (row.key, row.label, row.revenue, row.cost, row.margin) == (
+        customer.pk,
+        customer.name,
+        D("5360.00"),
+        D("4000.00"),
+        D("1360.00"),
+    )
+    [row] = gross_margin(company, TODAY, TODAY, by="product").rows
+    assert (row.code, row.revenue, row.cost) == (printer.sku, D("5360.00"), D("4000.00"))
+
+
 def test_another_companys_lines_never_appear(month, other_company, outsider):
     post(outsider, other_company, TODAY, ("1001", "555", "0"), ("3001", "0", "555"))
     rows = rows_by_code(trial_balance(month, MONTH_START, TODAY))
@@ -247,3 +271,75 @@ def test_another_companys_lines_never_appear(month, other_company, outsider):
     assert cash_position(other_company, TODAY).balance == D("555.00")
     assert gross_margin(other_company, MONTH_START, TODAY).rows == []
     assert income_statement(other_company, MONTH_START, TODAY).line(32).amounts == (0, 0)
+
+
+@pytest.fixture
+def open_items(company, finance, customer, supplier, admin):
+    """杭州星辰 has invoices of 1,000.00 dated 10, 45, 75 and 120 days ago, paid 300.00 on the
+    oldest, 200.00 paid in advance and a credit note of 100.00; 宁波海曙 owes 500.00 of five days
+    ago. We owe 深圳办公设备 a bill of 800.00 of 40 days ago and paid them 300.00 in advance."""
+    invoices = {n: invoiced(company, finance, customer, "1000", on=days_ago(n)) for n in (10, 45, 75, 120)}
+    paid(company, finance, customer, "300", on=days_ago(3), allocations=[(invoices[120], "300")])
+    paid(company, finance, customer, "200", on=days_ago(2))
+    invoiced(company, finance, customer, "100", kind=Invoice.Kind.CUSTOMER_CREDIT_NOTE, on=days_ago(1))
+    ningbo = partner_create(actor=admin, company=company, name="宁波海曙贸易", is_customer=True)
+    invoiced(company, finance, ningbo, "500", on=days_ago(5))
+    invoiced(company, finance, supplier, "800", kind=Invoice.Kind.SUPPLIER_BILL, on=days_ago(40))
+    paid(company, finance, supplier, "300", on=days_ago(4))
+    return {"invoices": invoices, "ningbo": ningbo}
+
+
+def test_receivable_ageing_buckets_open_invoices_by_age_and_nets_the_credits(company, customer, open_items):
+    ageing = receivable_ageing(company, TODAY)
+    rows = {r.partner_name: r for r in ageing.rows}
+    star = rows[customer.name]
+    assert star.buckets == [D("1000.00"), D("1000.00"), D("1000.00"), D("700.00")]
+    assert (star.credits, star.total) == (D("-300.00"), D("3400.00"))
+    ningbo = rows["宁波海曙贸易"]
+    assert (ningbo.buckets, ningbo.credits, ningbo.total) == (
+        [D("500.00"), D("0.00"), D("0.00"), D("0.00")],
+        D("0.00"),
+        D("500.00"),
+    )
+    assert ageing.totals.buckets == [D("1500.00"), D("1000.00"), D("1000.00"), D("700.00")]
+    assert ageing.totals.total == D("3900.00") == ageing.ledger_balance == account_balance(company, "1122")
+    assert ageing.agrees
+
+
+def test_receivable_ageing_on_an_earlier_date_counts_what_was_open_then(company, customer, open_items):
+    ageing = receivable_ageing(company, days_ago(50))
+    [star] = ageing.rows
+    # the invoices of 75 and 120 days ago were 25 and 70 days old; nothing was paid yet
+    assert star.buckets == [D("1000.00"), D("0.00"), D("1000.00"), D("0.00")] and star.credits == 0
+    assert ageing.ledger_balance == D("2000.00") and ageing.agrees
+    three_days_ago = receivable_ageing(company, days_ago(3))
+    assert three_days_ago.totals.total == three_days_ago.ledger_balance == D("4200.00")
+    # the receipt of that day was allocated only today: then it stood as the customer's credit
+    assert (three_days_ago.totals.buckets[3], three_days_ago.totals.credits) == (D("1000.00"), D("-300.00"))
+
+
+def test_a_partners_open_documents_are_the_drill_down_of_the_ageing(company, customer, open_items):
+    documents = open_documents(company, "receivable", TODAY, partner=customer)
+    assert [(d.age, d.amount, d.is_credit) for d in documents] == [
+        (120, D("700.00"), False),
+        (75, D("1000.00"), False),
+        (45, D("1000.00"), False),
+        (10, D("1000.00"), False),
+        (2, D("-200.00"), True),
+        (1, D("-100.00"), True),
+    ]
+    assert documents[0].id == open_items["invoices"][120].pk
+    assert documents[4].is_payment and not documents[5].is_payment
+
+
+def test_payable_ageing_shows_what_we_owe_less_what_we_paid_ahead(company, supplier, open_items):
+    ageing = payable_ageing(company, TODAY)
+    [row] = ageing.rows
+    assert (row.partner_name, row.buckets[1], row.credits, row.total) == (
+        supplier.name,
+        D("800.00"),
+        D("-300.00"),
+        D("500.00"),
+    )
+    assert ageing.ledger_balance == -account_balance(company, "220201") == D("500.00") and ageing.agrees
+    assert receivable_ageing(company, days_ago(200)).rows == []
