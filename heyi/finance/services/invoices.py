@@ -11,16 +11,18 @@ lock in the posting transaction) and writes its voucher:
 A supplier bill that fails the three-way match is held instead, with the reason; a
 supervisor may release it (it then posts), or an edit returns it to draft. A posted
 document is never changed: a credit note corrects it.
+
+Drafts from deliveries, orders and returns are made in `sales_invoices`, from receipts in
+`bills`; the sales ones are served from here too, with the rest of an invoice's life.
 """
 
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,9 +35,9 @@ from heyi.platform.services.audit import audit_record
 from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import check_version, validate
 from heyi.purchasing.models import ReceiptLine
-from heyi.sales.models import Delivery, DeliveryLine, SalesOrder, SalesReturn, SalesReturnLine
+from heyi.sales.models import DeliveryLine, SalesReturnLine
 
-from ..errors import NothingToInvoice, OverInvoiced
+from ..errors import OverInvoiced
 from ..events import InvoicePosted
 from ..models import Account, FinanceSettings, Invoice, InvoiceLine, Voucher
 from ..permissions import MANAGE_INVOICE, POST_VOUCHER
@@ -43,10 +45,11 @@ from .bills import bill_mismatches, grni_values
 from .common import ZERO, check, finance_settings
 from .invoicing import (
     LINE_RELATED,
-    UNIT_PRICE,
     InvoiceLineIn,
+    claimed_quantities,
     draft_create,
     line_in,
+    lines_key,
     lines_prepared,
     lines_save,
     lines_summary,
@@ -54,7 +57,23 @@ from .invoicing import (
     totals,
 )
 from .periods import period_open_for
+from .sales_invoices import (
+    credit_note_create_from_return,
+    invoice_create_from_delivery,
+    invoice_create_from_order,
+)
 from .vouchers import LineIn, ledger_post
+
+__all__ = [
+    "bill_release",
+    "credit_note_create_from_return",
+    "invoice_cancel",
+    "invoice_create",
+    "invoice_create_from_delivery",
+    "invoice_create_from_order",
+    "invoice_post",
+    "invoice_update",
+]
 
 Kind = Invoice.Kind
 State = Invoice.State
@@ -72,7 +91,6 @@ TRANSITIONS: dict[str, set[str]] = {
     State.CANCELLED: set(),
 }
 EDITABLE = (State.DRAFT, State.HELD)
-HUNDRED = Decimal(100)
 
 
 def _locked(company: Company, invoice: Invoice) -> Invoice:
@@ -200,12 +218,11 @@ def invoice_update(
                 prices_include_tax=locked.prices_include_tax,
                 lines=lines,
             )
-            before, after = lines_summary(old_lines), lines_summary(prepared)
-            if before != after:
-                changes["lines"] = [before, after]
-            locked.lines.all().delete()
-            lines_save(locked, prepared)
-            totals(locked, prepared)
+            if lines_key(prepared) != lines_key(old_lines):
+                changes["lines"] = [lines_summary(old_lines), lines_summary(prepared)]
+                locked.lines.all().delete()
+                lines_save(locked, prepared)
+                totals(locked, prepared)
         validate(locked, exclude=["partner", "created_by", "voucher"])
         if locked.state == State.HELD:
             changes["hold_reason"] = [locked.hold_reason, ""]
@@ -313,7 +330,7 @@ def _check_not_over(company: Company, invoice: Invoice, lines: Sequence[InvoiceL
     sourced = [(i, ln) for i, ln in enumerate(lines) if getattr(ln, f"{field}_id")]
     if not sourced:
         return
-    done = _quantities(
+    done = claimed_quantities(
         company, invoice.kind, field, [getattr(ln, f"{field}_id") for _i, ln in sourced], (State.POSTED,)
     )
     claimed: dict[Any, Decimal] = defaultdict(lambda: ZERO)
@@ -324,29 +341,6 @@ def _check_not_over(company: Company, invoice: Invoice, lines: Sequence[InvoiceL
         if claimed[key] > left:
             text = message % {"left": f"{max(left, ZERO).normalize():f}"}
             raise OverInvoiced(text, fields={f"lines[{i}].quantity": [text]})
-
-
-def _quantities(
-    company: Company,
-    kind: str,
-    field: str,
-    ids: Sequence[Any],
-    states: Sequence[str],
-    exclude: Invoice | None = None,
-) -> dict[Any, Decimal]:
-    """Quantity on documents of `kind` in `states` per source line (`field`)."""
-    rows = (
-        InvoiceLine.objects.filter(
-            company=company,
-            invoice__kind=kind,
-            invoice__state__in=list(states),
-            **{f"{field}__in": list(ids)},
-        )
-        .exclude(invoice=exclude)
-        .values(field)
-        .annotate(quantity=Sum("quantity"))
-    )
-    return {row[field]: Decimal(row["quantity"]) for row in rows}
 
 
 def _entries(
@@ -432,186 +426,3 @@ def _post(
             source_id=str(source or ""),
         )
     )
-
-
-# Customer invoices and credit notes from what was shipped and returned
-
-
-def _net_price(order_line: Any) -> Decimal:
-    """The order line's unit price after its discount."""
-    factor = 1 - order_line.discount_percent / HUNDRED
-    return (order_line.unit_price * factor).quantize(UNIT_PRICE, rounding=ROUND_HALF_UP)
-
-
-def _uninvoiced(company: Company, deliveries: Sequence[Delivery]) -> list[InvoiceLineIn]:
-    """Per delivery line: shipped, less what invoices (drafts included) already claim."""
-    delivery_lines = list(
-        DeliveryLine.objects.filter(company=company, delivery__in=[d.pk for d in deliveries])
-        .select_related("delivery__order", "order_line", "product")
-        .order_by("delivery__shipped_at", "delivery__number", "order_line__position", "pk")
-    )
-    claimed = _quantities(
-        company,
-        Kind.CUSTOMER_INVOICE,
-        "delivery_line",
-        [dl.pk for dl in delivery_lines],
-        (State.DRAFT, State.HELD, State.POSTED),
-    )
-    result = []
-    for dl in delivery_lines:
-        left = dl.quantity - claimed.get(dl.pk, ZERO)
-        if left > 0:
-            result.append(
-                InvoiceLineIn(
-                    product=dl.product,
-                    description=dl.order_line.description,
-                    quantity=left,
-                    unit_price=_net_price(dl.order_line),
-                    tax_rate=dl.order_line.tax_rate,
-                    delivery_line=dl,
-                )
-            )
-    return result
-
-
-def invoice_create_from_delivery(
-    *, actor: User, company: Company, delivery: Delivery, invoice_date: datetime.date | None = None
-) -> Invoice:
-    """A draft invoice for what a shipped delivery shipped and no invoice claims yet, at the
-    order's prices, discounts and VAT rates."""
-    check(actor, company, MANAGE_INVOICE)
-    with transaction.atomic():
-        locked = (
-            Delivery.objects.select_for_update()
-            .select_related("order__customer")
-            .filter(company=company, pk=delivery.pk)
-            .first()
-        )
-        if locked is None:
-            raise NotFound()
-        if locked.state != Delivery.State.SHIPPED:
-            raise NothingToInvoice(_("Only a shipped delivery can be invoiced."))
-        lines = _uninvoiced(company, [locked])
-        if not lines:
-            raise NothingToInvoice(
-                _("Everything shipped on %(number)s is already invoiced.") % {"number": locked.number}
-            )
-        return draft_create(
-            actor,
-            company,
-            kind=Kind.CUSTOMER_INVOICE,
-            partner=locked.order.customer,
-            invoice_date=invoice_date or timezone.localdate(),
-            lines=lines,
-            sales_order=locked.order,
-            delivery=locked,
-        )
-
-
-def invoice_create_from_order(
-    *, actor: User, company: Company, order: SalesOrder, invoice_date: datetime.date | None = None
-) -> Invoice:
-    """One draft invoice for everything the order's shipped deliveries carried and no invoice
-    claims yet."""
-    check(actor, company, MANAGE_INVOICE)
-    with transaction.atomic():
-        locked = (
-            SalesOrder.objects.select_for_update()
-            .select_related("customer")
-            .filter(company=company, pk=order.pk)
-            .first()
-        )
-        if locked is None:
-            raise NotFound()
-        deliveries = list(
-            Delivery.objects.filter(company=company, order=locked, state=Delivery.State.SHIPPED).order_by(
-                "pk"
-            )
-        )
-        lines = _uninvoiced(company, deliveries)
-        if not lines:
-            raise NothingToInvoice(
-                _("Nothing shipped on %(number)s is left to invoice.") % {"number": locked.number}
-            )
-        invoiced = {ln.delivery_line.delivery_id for ln in lines if ln.delivery_line is not None}
-        return draft_create(
-            actor,
-            company,
-            kind=Kind.CUSTOMER_INVOICE,
-            partner=locked.customer,
-            invoice_date=invoice_date or timezone.localdate(),
-            lines=lines,
-            sales_order=locked,
-            delivery=next(d for d in deliveries if d.pk in invoiced) if len(invoiced) == 1 else None,
-        )
-
-
-def credit_note_create_from_return(
-    *, actor: User, company: Company, sales_return: SalesReturn, invoice_date: datetime.date | None = None
-) -> Invoice:
-    """A draft credit note for what a received return brought back and no credit note claims
-    yet, at the order's prices; it credits the posted invoice of those lines, if there is one."""
-    check(actor, company, MANAGE_INVOICE)
-    with transaction.atomic():
-        locked = (
-            SalesReturn.objects.select_for_update()
-            .select_related("delivery__order__customer")
-            .filter(company=company, pk=sales_return.pk)
-            .first()
-        )
-        if locked is None:
-            raise NotFound()
-        if locked.state != SalesReturn.State.RECEIVED:
-            raise NothingToInvoice(_("Only a received return can be credited."))
-        return_lines = list(
-            locked.lines.select_related(
-                "sales_return__delivery__order", "delivery_line__order_line", "delivery_line__product"
-            ).order_by("created_at", "pk")
-        )
-        claimed = _quantities(
-            company,
-            Kind.CUSTOMER_CREDIT_NOTE,
-            "sales_return_line",
-            [rl.pk for rl in return_lines],
-            (State.DRAFT, State.HELD, State.POSTED),
-        )
-        lines = [
-            InvoiceLineIn(
-                product=rl.delivery_line.product,
-                description=rl.delivery_line.order_line.description,
-                quantity=rl.quantity - claimed.get(rl.pk, ZERO),
-                unit_price=_net_price(rl.delivery_line.order_line),
-                tax_rate=rl.delivery_line.order_line.tax_rate,
-                sales_return_line=rl,
-            )
-            for rl in return_lines
-            if rl.quantity > claimed.get(rl.pk, ZERO)
-        ]
-        if not lines:
-            raise NothingToInvoice(
-                _("Everything returned on %(number)s is already credited.") % {"number": locked.number}
-            )
-        credited = (
-            Invoice.objects.filter(
-                company=company,
-                kind=Kind.CUSTOMER_INVOICE,
-                state=State.POSTED,
-                partner=locked.delivery.order.customer,
-                lines__delivery_line__in=[rl.delivery_line_id for rl in return_lines],
-            )
-            .order_by("-posted_at")
-            .first()
-        )
-        order = locked.delivery.order
-        return draft_create(
-            actor,
-            company,
-            kind=Kind.CUSTOMER_CREDIT_NOTE,
-            partner=order.customer,
-            invoice_date=invoice_date or timezone.localdate(),
-            lines=lines,
-            sales_order=order,
-            delivery=locked.delivery,
-            sales_return=locked,
-            credited_invoice=credited,
-        )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from heyi.catalog.models import Product
@@ -243,6 +244,29 @@ def lines_prepared(
     return result
 
 
+def claimed_quantities(
+    company: Company,
+    kind: str,
+    field: str,
+    ids: Sequence[Any],
+    states: Sequence[str],
+    exclude: Invoice | None = None,
+) -> dict[Any, Decimal]:
+    """Quantity on documents of `kind` in `states` per source line (`field`)."""
+    rows = (
+        InvoiceLine.objects.filter(
+            company=company,
+            invoice__kind=kind,
+            invoice__state__in=list(states),
+            **{f"{field}__in": list(ids)},
+        )
+        .exclude(invoice=exclude)
+        .values(field)
+        .annotate(quantity=Sum("quantity"))
+    )
+    return {row[field]: Decimal(row["quantity"]) for row in rows}
+
+
 def totals(invoice: Invoice, lines: Sequence[InvoiceLine]) -> None:
     invoice.untaxed_amount = sum((ln.net_amount for ln in lines), ZERO)
     invoice.tax_amount = sum((ln.tax_amount for ln in lines), ZERO)
@@ -260,6 +284,26 @@ def lines_summary(lines: Sequence[InvoiceLine]) -> list[str]:
     return [
         f"{ln.product.sku if ln.product else ln.description} {ln.quantity.normalize():f}"
         f" x {ln.unit_price.normalize():f} @{ln.tax_rate.normalize():f} = {ln.gross_amount}"
+        for ln in lines
+    ]
+
+
+def lines_key(lines: Sequence[InvoiceLine]) -> list[tuple]:
+    """What makes two sets of lines the same document."""
+    return [
+        (
+            ln.product_id,
+            ln.description,
+            ln.account_id,
+            ln.quantity,
+            ln.unit_price,
+            ln.tax_rate,
+            ln.net_amount,
+            ln.tax_amount,
+            ln.delivery_line_id,
+            ln.sales_return_line_id,
+            ln.receipt_line_id,
+        )
         for ln in lines
     ]
 

@@ -80,39 +80,26 @@ def _detail_url(invoice: Invoice) -> str:
 
 
 def _area(sales: bool) -> dict[str, Any]:
-    """What tells the invoice pages from the bill pages."""
-    if sales:
-        return {
-            "kinds": Invoice.SALES_KINDS,
-            "partner_kind": CUSTOMER,
-            "list": "finance:invoice_list",
-            "new": "finance:invoice_new",
-            "create": "finance:invoice_create",
-            "edit": "finance:invoice_edit",
-            "post": "finance:invoice_post",
-            "cancel": "finance:invoice_cancel",
-            "title": _("Invoices"),
-            "export": "invoices",
-        }
+    """What tells the invoice pages from the bill pages; `page(name)` is a URL name."""
+    prefix = "invoice" if sales else "bill"
     return {
-        "kinds": Invoice.PURCHASE_KINDS,
-        "partner_kind": SUPPLIER,
-        "list": "finance:bill_list",
-        "new": "finance:bill_new",
-        "create": "finance:bill_create",
-        "edit": "finance:bill_edit",
-        "post": "finance:bill_post",
-        "cancel": "finance:bill_cancel",
-        "title": _("Bills"),
-        "export": "bills",
+        "kinds": Invoice.SALES_KINDS if sales else Invoice.PURCHASE_KINDS,
+        "partner_kind": CUSTOMER if sales else SUPPLIER,
+        "page": lambda name: f"finance:{prefix}_{name}",
+        "title": _("Invoices") if sales else _("Bills"),
+        "export": f"{prefix}s",
     }
 
 
-def _one(request: HttpRequest, pk: Any, kinds: Sequence[str]) -> Invoice:
-    found = access_invoice(user=request.user, company=request.company, id=pk)
+def _of_kinds(found: Invoice, kinds: Sequence[str]) -> Invoice:
+    """Invoice pages show invoices and bill pages bills; the other kind is not found there."""
     if found.kind not in kinds:
         raise NotFound()
     return found
+
+
+def _one(request: HttpRequest, pk: Any, kinds: Sequence[str]) -> Invoice:
+    return _of_kinds(access_invoice(user=request.user, company=request.company, id=pk), kinds)
 
 
 # Lists
@@ -141,7 +128,7 @@ def _list(request: HttpRequest, sales: bool) -> HttpResponse:
             Filter("state", _("State"), State.choices),
             Filter("kind", _("Kind"), [(k, Kind(k).label) for k in area["kinds"]]),
         ],
-        create_url=reverse(area["new"]) if _can(request, MANAGE_INVOICE) else None,
+        create_url=reverse(area["page"]("new")) if _can(request, MANAGE_INVOICE) else None,
         export_name=area["export"],
         row_url=_detail_url,
     )
@@ -331,11 +318,13 @@ def _detail(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     manage = _can(request, MANAGE_INVOICE)
     actions = []
     if invoice.state == State.DRAFT and manage:
-        actions.append(post_action(_("Post"), reverse(area["post"], args=[pk]), "is-success"))
+        actions.append(post_action(_("Post"), reverse(area["page"]("post"), args=[pk]), "is-success"))
     if invoice.state == State.HELD and _can(request, POST_VOUCHER):
         actions.append(post_action(_("Release"), reverse("finance:bill_release", args=[pk]), "is-warning"))
     if editable and manage:
-        actions.append(post_action(_("Cancel"), reverse(area["cancel"], args=[pk]), "is-danger is-light"))
+        actions.append(
+            post_action(_("Cancel"), reverse(area["page"]("cancel"), args=[pk]), "is-danger is-light")
+        )
     fields: list[tuple[Any, Any]] = [
         (_("Number"), invoice.number or _("Draft (numbered when posted)")),
         (_("Kind"), invoice.get_kind_display()),
@@ -390,8 +379,8 @@ def _detail(request: HttpRequest, invoice: Invoice) -> HttpResponse:
         title=f"{number} · {invoice.partner.name}",
         fields=fields,
         actions=actions,
-        edit_url=reverse(area["edit"], args=[pk]) if editable and manage else None,
-        back_url=reverse(area["list"]),
+        edit_url=reverse(area["page"]("edit"), args=[pk]) if editable and manage else None,
+        back_url=reverse(area["page"]("list")),
         sections=sections,
     )
 
@@ -511,7 +500,7 @@ def _form_page(request: HttpRequest, sales: bool, invoice: Invoice | None) -> Ht
         back = _detail_url(invoice)
     else:
         title = _("New invoice") if sales else _("New bill")
-        back = reverse(area["list"])
+        back = reverse(area["page"]("list"))
     ctx = {"form": form, "formset": formset, "title": title, "back_url": back}
     return render(request, "finance/documents/form.html", ctx, status=status)
 
@@ -540,50 +529,42 @@ def bill_edit(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _access_sales(*, user, company, id) -> Invoice:
-    found = access_invoice(user=user, company=company, id=id)
-    if not found.is_sales:
-        raise NotFound()
-    return found
+    return _of_kinds(access_invoice(user=user, company=company, id=id), Invoice.SALES_KINDS)
 
 
 def _access_purchase(*, user, company, id) -> Invoice:
-    found = access_invoice(user=user, company=company, id=id)
-    if found.is_sales:
-        raise NotFound()
-    return found
+    return _of_kinds(access_invoice(user=user, company=company, id=id), Invoice.PURCHASE_KINDS)
 
 
-invoice_post = document_action(
-    access_one=_access_sales,
-    service=invoice_services.invoice_post,
-    param="invoice",
-    detail="finance:invoice_detail",
-    module=ERP,
-    done=lambda: _("Posted."),
+def _button(access_one, service, param: str, detail: str, done) -> Any:
+    return document_action(
+        access_one=access_one, service=service, param=param, detail=detail, module=ERP, done=done
+    )
+
+
+invoice_post = _button(
+    _access_sales, invoice_services.invoice_post, "invoice", "finance:invoice_detail", lambda: _("Posted.")
 )
-invoice_cancel = document_action(
-    access_one=_access_sales,
-    service=invoice_services.invoice_cancel,
-    param="invoice",
-    detail="finance:invoice_detail",
-    module=ERP,
-    done=lambda: _("Cancelled."),
+invoice_cancel = _button(
+    _access_sales,
+    invoice_services.invoice_cancel,
+    "invoice",
+    "finance:invoice_detail",
+    lambda: _("Cancelled."),
 )
-bill_cancel = document_action(
-    access_one=_access_purchase,
-    service=invoice_services.invoice_cancel,
-    param="invoice",
-    detail="finance:bill_detail",
-    module=ERP,
-    done=lambda: _("Cancelled."),
+bill_cancel = _button(
+    _access_purchase,
+    invoice_services.invoice_cancel,
+    "invoice",
+    "finance:bill_detail",
+    lambda: _("Cancelled."),
 )
-bill_release = document_action(
-    access_one=_access_purchase,
-    service=invoice_services.bill_release,
-    param="bill",
-    detail="finance:bill_detail",
-    module=ERP,
-    done=lambda: _("Released and posted."),
+bill_release = _button(
+    _access_purchase,
+    invoice_services.bill_release,
+    "bill",
+    "finance:bill_detail",
+    lambda: _("Released and posted."),
 )
 
 
