@@ -157,8 +157,13 @@ def _lines(items: tuple[Item, ...], columns: list[dict[str, Decimal]]) -> list[S
     return result
 
 
-def _balances(rows, column: str) -> dict[str, Decimal]:
-    return {r["account__code"]: cents(r[f"{column}_debit"]) - cents(r[f"{column}_credit"]) for r in rows}
+def _balances(codes: dict, rows: list[dict], column: str) -> dict[str, Decimal]:
+    """Debit minus credit per account code, in one column of the grouped lines."""
+    return {codes[r["account_id"]]: cents(r[f"{column}_debit"]) - cents(r[f"{column}_credit"]) for r in rows}
+
+
+def _codes(company: Company, **narrowed: Any) -> dict:
+    return dict(Account.objects.filter(company=company, **narrowed).values_list("pk", "code"))
 
 
 @dataclass
@@ -182,7 +187,7 @@ def balance_sheet(company: Company, as_of: datetime.date) -> BalanceSheet:
     before_year = Q(date__lt=year_start)
     rows = list(
         VoucherLine.objects.filter(company=company, posted=True, date__lte=as_of)
-        .values("account__code")
+        .values("account_id")
         .annotate(
             closing_debit=Sum("debit"),
             closing_credit=Sum("credit"),
@@ -191,7 +196,8 @@ def balance_sheet(company: Company, as_of: datetime.date) -> BalanceSheet:
         )
         .order_by()
     )
-    lines = _lines(BALANCE_SHEET, [_balances(rows, "closing"), _balances(rows, "opening")])
+    codes = _codes(company)
+    lines = _lines(BALANCE_SHEET, [_balances(codes, rows, "closing"), _balances(codes, rows, "opening")])
     return BalanceSheet(date=as_of, year_start=year_start, lines=lines)
 
 
@@ -213,16 +219,17 @@ def income_statement(company: Company, start: datetime.date, end: datetime.date)
     undistributed profit."""
     year_start = end.replace(month=1, day=1)
     period, year = Q(date__gte=start), Q(date__gte=year_start)
+    codes = _codes(company, type=Account.Type.PROFIT_LOSS)
     rows = list(
         VoucherLine.objects.filter(
             company=company,
             posted=True,
-            account__type=Account.Type.PROFIT_LOSS,
+            account_id__in=list(codes),
             date__gte=min(start, year_start),
             date__lte=end,
         )
         .exclude(voucher__source_type=YEAR_END_SOURCE)
-        .values("account__code")
+        .values("account_id")
         .annotate(
             period_debit=Sum("debit", filter=period),
             period_credit=Sum("credit", filter=period),
@@ -231,5 +238,5 @@ def income_statement(company: Company, start: datetime.date, end: datetime.date)
         )
         .order_by()
     )
-    lines = _lines(INCOME_STATEMENT, [_balances(rows, "period"), _balances(rows, "year")])
+    lines = _lines(INCOME_STATEMENT, [_balances(codes, rows, "period"), _balances(codes, rows, "year")])
     return IncomeStatement(start=start, end=end, year_start=year_start, lines=lines)
