@@ -96,7 +96,7 @@ class Invoice(Versioned, CompanyOwned):
     total_amount = models.DecimalField(_("total"), default=Decimal("0.00"), **AMOUNT)
     open_amount = models.DecimalField(_("open"), default=Decimal("0.00"), **AMOUNT)
     hold_reason = models.CharField(_("held because"), max_length=500, blank=True)
-    voucher = models.OneToOneField(
+    voucher = models.ForeignKey(
         Voucher, verbose_name=_("voucher"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
@@ -108,6 +108,9 @@ class Invoice(Versioned, CompanyOwned):
         verbose_name_plural = _("invoices")
         ordering = ["-invoice_date", "-number"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["company", "voucher"], condition=Q(voucher__isnull=False), name="uniq_invoice_voucher"
+            ),
             models.UniqueConstraint(
                 fields=["company", "kind", "number"], condition=~Q(number=""), name="uniq_invoice_number"
             ),
@@ -211,7 +214,7 @@ class Payment(Versioned, CompanyOwned):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     unallocated_amount = models.DecimalField(_("unallocated"), default=Decimal("0.00"), **AMOUNT)
     planned_allocations = models.JSONField(_("allocations on posting"), default=list, blank=True)
-    voucher = models.OneToOneField(
+    voucher = models.ForeignKey(
         Voucher, verbose_name=_("voucher"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
@@ -223,6 +226,9 @@ class Payment(Versioned, CompanyOwned):
         verbose_name_plural = _("payments")
         ordering = ["-payment_date", "-number"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["company", "voucher"], condition=Q(voucher__isnull=False), name="uniq_payment_voucher"
+            ),
             models.UniqueConstraint(
                 fields=["company", "kind", "number"], condition=~Q(number=""), name="uniq_payment_number"
             ),
@@ -304,8 +310,8 @@ class ExpenseClaim(Versioned, CompanyOwned):
     description = models.CharField(_("purpose"), max_length=200)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     total_amount = models.DecimalField(_("total"), default=Decimal("0.00"), **AMOUNT)
-    voucher = models.OneToOneField(Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    payment_voucher = models.OneToOneField(
+    voucher = models.ForeignKey(Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payment_voucher = models.ForeignKey(
         Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey("platform.User", null=True, on_delete=models.PROTECT, related_name="+")
@@ -315,7 +321,17 @@ class ExpenseClaim(Versioned, CompanyOwned):
         verbose_name_plural = _("expense claims")
         ordering = ["-claim_date", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "number"], name="uniq_expense_claim_number")
+            models.UniqueConstraint(
+                fields=["company", "voucher"],
+                condition=Q(voucher__isnull=False),
+                name="uniq_expense_claim_voucher",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "payment_voucher"],
+                condition=Q(payment_voucher__isnull=False),
+                name="uniq_expense_claim_payment_voucher",
+            ),
+            models.UniqueConstraint(fields=["company", "number"], name="uniq_expense_claim_number"),
         ]
 
     def __str__(self) -> str:
