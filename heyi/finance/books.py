@@ -62,9 +62,9 @@ def _vouchers(c: Company) -> list[str]:
         found.append(f"{c.code}: draft vouchers with lines marked posted")
     if VoucherLine.objects.filter(company=c).exclude(date=F("voucher__date")).exists():
         found.append(f"{c.code}: voucher lines dated apart from their voucher")
-    for row in posted.values("period", "word").annotate(n=Count("pk"), top=Max("sequence")):
-        if row["n"] != row["top"]:
-            found.append(f"{c.code}: voucher numbers of word {row['word']} have gaps or duplicates")
+    for numbering in posted.values("period", "word").annotate(n=Count("pk"), top=Max("sequence")):
+        if numbering["n"] != numbering["top"]:
+            found.append(f"{c.code}: voucher numbers of word {numbering['word']} have gaps or duplicates")
     return found
 
 
@@ -124,12 +124,12 @@ def _documents(c: Company, settings: FinanceSettings) -> list[str]:
         ):
             credit_note = row["kind"] in Invoice.CREDIT_NOTES
             expected[row["partner"]] += sign * _cents(-row["open"] if credit_note else row["open"])
-        for row in (
+        for unallocated in (
             Payment.objects.filter(company=c, kind=payment_kind, state=Payment.State.POSTED)
             .values("partner")
             .annotate(open=Sum("unallocated_amount"))
         ):
-            expected[row["partner"]] -= sign * _cents(row["open"])
+            expected[unallocated["partner"]] -= sign * _cents(unallocated["open"])
         actual = _balances(c, account_id)
         for partner in set(expected) | set(actual):
             if expected.get(partner, ZERO) != actual.get(partner, ZERO):
@@ -138,14 +138,14 @@ def _documents(c: Company, settings: FinanceSettings) -> list[str]:
                     f"{expected.get(partner, ZERO)} in open documents"
                 )
     allocated: dict = defaultdict(lambda: ZERO)
-    for row in Allocation.objects.filter(company=c).values("invoice").annotate(total=Sum("amount")):
-        allocated[row["invoice"]] += _cents(row["total"])
-    for row in (
+    for settled in Allocation.objects.filter(company=c).values("invoice").annotate(total=Sum("amount")):
+        allocated[settled["invoice"]] += _cents(settled["total"])
+    for given in (
         Allocation.objects.filter(company=c, credit_note__isnull=False)
         .values("credit_note")
         .annotate(total=Sum("amount"))
     ):
-        allocated[row["credit_note"]] += _cents(row["total"])
+        allocated[given["credit_note"]] += _cents(given["total"])
     for invoice in Invoice.objects.filter(company=c, state=Invoice.State.POSTED).only(
         "pk", "number", "total_amount", "open_amount"
     ):
@@ -154,12 +154,12 @@ def _documents(c: Company, settings: FinanceSettings) -> list[str]:
                 f"{c.code}: invoice {invoice.number} open {invoice.open_amount} disagrees with allocations"
             )
     paid: dict = defaultdict(lambda: ZERO)
-    for row in (
+    for spent in (
         Allocation.objects.filter(company=c, payment__isnull=False)
         .values("payment")
         .annotate(total=Sum("amount"))
     ):
-        paid[row["payment"]] = _cents(row["total"])
+        paid[spent["payment"]] = _cents(spent["total"])
     for payment in Payment.objects.filter(company=c, state=Payment.State.POSTED).only(
         "pk", "number", "amount", "unallocated_amount"
     ):

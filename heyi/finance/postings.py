@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from heyi.catalog.models import Product
 from heyi.inventory.events import StockMoved
 from heyi.partners.models import Partner
-from heyi.platform.eventbus import subscribe
+from heyi.platform.eventbus import DomainEvent, subscribe
 from heyi.platform.models import Company, User
 from heyi.purchasing.models import PurchaseReturn, Receipt
 from heyi.purchasing.services.receipts import RECEIPT_ORIGIN, RETURN_ORIGIN
@@ -54,7 +54,8 @@ def _supplier(company: Company, origin_type: str, origin_id: str) -> Partner | N
 
 
 @subscribe(StockMoved)
-def stock_moved_post(event: StockMoved) -> None:
+def stock_moved_post(event: DomainEvent) -> None:
+    assert isinstance(event, StockMoved)
     company = Company.objects.get(pk=event.company_id)
     actor = User.objects.filter(pk=event.actor_id).first() if event.actor_id else None
     settings = finance_settings(company)

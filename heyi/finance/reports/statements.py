@@ -7,6 +7,7 @@ every profit-and-loss account, so total assets always equal liabilities plus equ
 """
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -157,7 +158,7 @@ def _lines(items: tuple[Item, ...], columns: list[dict[str, Decimal]]) -> list[S
     return result
 
 
-def _balances(codes: dict, rows: list[dict], column: str) -> dict[str, Decimal]:
+def _balances(codes: dict, rows: Sequence[Mapping[str, Any]], column: str) -> dict[str, Decimal]:
     """Debit minus credit per account code, in one column of the grouped lines."""
     return {codes[r["account_id"]]: cents(r[f"{column}_debit"]) - cents(r[f"{column}_credit"]) for r in rows}
 
