@@ -20,6 +20,7 @@ from heyi.platform import access as platform_access
 from heyi.platform import modules
 from heyi.platform.access import access_department, access_employee
 from heyi.platform.api import ERRORS
+from heyi.platform.errors import NotFound
 from heyi.platform.http.auth import api_auth
 from heyi.platform.http.pagination import ordered, paginate, text_search
 from heyi.platform.schemas import page_of
@@ -34,9 +35,11 @@ from ..access import (
     expense_claims_visible,
     payments_visible,
 )
-from ..models import ExpenseClaim, Payment
+from ..models import ExpenseClaim, Invoice, Payment
 from ..permissions import MANAGE_PAYMENT, VIEW
+from ..schemas.documents import InvoiceOut
 from ..schemas.payments import (
+    CreditNoteAllocateIn,
     ExpenseAccountOut,
     ExpenseClaimIn,
     ExpenseClaimLineIn,
@@ -195,6 +198,33 @@ def payment_allocate(request: HttpRequest, payment_id: uuid.UUID, payload: Payme
     return payment_services.payment_allocate(
         actor=u, company=c, payment=payment, allocations=_allocations(request, payload.allocations)
     )
+
+
+def _credit_note_allocate(
+    request: HttpRequest, credit_note_id: uuid.UUID, kind: str, payload: CreditNoteAllocateIn
+):
+    _manage(request)
+    credit_note = access_invoice(user=request.actor, company=request.company, id=credit_note_id)
+    if credit_note.kind != kind:
+        raise NotFound()
+    return payment_services.credit_note_allocate(
+        actor=request.actor,
+        company=request.company,
+        credit_note=credit_note,
+        allocations=_allocations(request, payload.allocations),
+    )
+
+
+@router.post("/invoices/{invoice_id}/allocate", response={200: InvoiceOut, **ERRORS})
+def customer_credit_note_allocate(request: HttpRequest, invoice_id: uuid.UUID, payload: CreditNoteAllocateIn):
+    """Settle the same customer's open invoices from a posted customer credit note."""
+    return _credit_note_allocate(request, invoice_id, Invoice.Kind.CUSTOMER_CREDIT_NOTE, payload)
+
+
+@router.post("/bills/{bill_id}/allocate", response={200: InvoiceOut, **ERRORS})
+def supplier_credit_note_allocate(request: HttpRequest, bill_id: uuid.UUID, payload: CreditNoteAllocateIn):
+    """Settle the same supplier's open bills from a posted supplier credit note."""
+    return _credit_note_allocate(request, bill_id, Invoice.Kind.SUPPLIER_CREDIT_NOTE, payload)
 
 
 @router.get("/payments/{payment_id}/open-invoices", response={200: list[OpenInvoiceOut], **ERRORS})

@@ -53,6 +53,10 @@ class PaymentAllocateIn(Schema):
     )
 
 
+class CreditNoteAllocateIn(Schema):
+    allocations: list[PaymentAllocationIn] = Field(min_length=1, max_length=500)
+
+
 class PaymentAllocationOut(Schema):
     id: uuid.UUID
     invoice_id: uuid.UUID
