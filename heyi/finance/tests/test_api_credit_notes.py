@@ -42,3 +42,22 @@ def test_a_credit_note_settles_part_of_an_invoice_and_no_more_than_it_holds(
     invoice.refresh_from_db()
     assert invoice.open_amount == invoice.total_amount - D("113.00")
     assert fin.post(f"/bills/{note.pk}/allocate", {"allocations": []}).status_code in (400, 404, 422)
+
+
+def test_a_posted_credit_note_page_offers_allocation(company, finance, customer):
+    from django.test import Client
+
+    note = invoice_create(
+        actor=finance,
+        company=company,
+        kind=Invoice.Kind.CUSTOMER_CREDIT_NOTE,
+        partner=customer,
+        invoice_date=datetime.date.today(),
+        lines=[InvoiceLineIn(description="价格折让", quantity=D(1), unit_price=D("50"), tax_rate=D("0"))],
+    )
+    note = invoice_post(actor=finance, company=company, invoice=note)
+    web = Client()
+    web.force_login(finance)
+    page = web.get(f"/finance/invoices/{note.pk}/")
+    assert page.status_code == 200
+    assert f"/finance/credit-notes/{note.pk}/allocate/" in page.content.decode()

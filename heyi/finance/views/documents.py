@@ -46,7 +46,7 @@ from heyi.sales.access import access_delivery, access_sales_return, deliveries_v
 from ..access import access_invoice, invoices_visible
 from ..forms_documents import DocumentForm, DocumentLineFormSet, document_initial
 from ..models import Invoice, InvoiceLine
-from ..permissions import MANAGE_INVOICE, POST_VOUCHER, VIEW
+from ..permissions import MANAGE_INVOICE, MANAGE_PAYMENT, POST_VOUCHER, VIEW
 from ..selectors import deliveries_to_invoice, invoice_search, receipts_to_bill, returns_to_credit
 from ..services import bills as bill_services
 from ..services import invoices as invoice_services
@@ -321,6 +321,19 @@ def _detail(request: HttpRequest, invoice: Invoice) -> HttpResponse:
         actions.append(post_action(_("Post"), reverse(area["page"]("post"), args=[pk]), "is-success"))
     if invoice.state == State.HELD and _can(request, POST_VOUCHER):
         actions.append(post_action(_("Release"), reverse("finance:bill_release", args=[pk]), "is-warning"))
+    if (
+        invoice.is_credit_note
+        and invoice.state == State.POSTED
+        and invoice.open_amount > 0
+        and _can(request, MANAGE_PAYMENT)
+    ):
+        actions.append(
+            {
+                "label": _("Allocate"),
+                "url": reverse("finance:credit_note_allocate", args=[pk]),
+                "css": "is-info",
+            }
+        )
     if editable and manage:
         actions.append(
             post_action(_("Cancel"), reverse(area["page"]("cancel"), args=[pk]), "is-danger is-light")
