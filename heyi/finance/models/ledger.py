@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from heyi.platform.models import CompanyOwned, Versioned
 
@@ -21,12 +22,12 @@ AMOUNT = {"max_digits": 16, "decimal_places": 2}
 
 class FiscalYear(CompanyOwned):
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("accounting period", "Open")
+        CLOSED = "closed", pgettext_lazy("accounting period", "Closed")
 
     year = models.PositiveSmallIntegerField(_("year"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("accounting period", "closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fiscal year")
@@ -41,8 +42,8 @@ class Period(CompanyOwned):
     """One month of a fiscal year; closed, it refuses any posting dated in it."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("accounting period", "Open")
+        CLOSED = "closed", pgettext_lazy("accounting period", "Closed")
 
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="periods")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -50,7 +51,7 @@ class Period(CompanyOwned):
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("accounting period", "closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("period")

@@ -119,7 +119,7 @@ def _list(request: HttpRequest, sales: bool) -> HttpResponse:
             Column("due_date", _("Due date")),
             Column("state", _("State"), value=lambda i: i.get_state_display()),
             Column("total_amount", _("Total"), numeric=True),
-            Column("open_amount", _("Open"), numeric=True),
+            Column("open_amount", _("Open amount"), numeric=True),
         ],
         search_fields=("number", "partner__name", "partner_reference"),
         ordering_fields=("number", "invoice_date", "due_date", "total_amount", "open_amount", "state"),
@@ -162,7 +162,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             {
                 "title": _("Invoice a delivery"),
                 "empty": _("Every shipped delivery is invoiced."),
-                "button": _("Invoice"),
+                "button": _("Create invoice"),
                 "rows": [
                     (
                         d.number,
@@ -353,7 +353,7 @@ def _detail(request: HttpRequest, invoice: Invoice) -> HttpResponse:
         (_("Total"), _amount(invoice.total_amount)),
     ]
     if invoice.state == State.POSTED:
-        fields.append((_("Open"), _amount(invoice.open_amount)))
+        fields.append((_("Open amount"), _amount(invoice.open_amount)))
         fields.append((_("Posted at"), timezone.localtime(invoice.posted_at).strftime("%Y-%m-%d %H:%M")))
     if invoice.voucher_id:
         fields.append((_("Voucher"), _link("finance:voucher_detail", invoice.voucher_id, invoice.voucher)))

@@ -484,7 +484,7 @@ def _ageing_partner(request: HttpRequest, side: str, pk: uuid.UUID) -> HttpRespo
         Column("date", _("Date")),
         Column("due_date", _("Due date")),
         Column("age", _("Days"), numeric=True),
-        _number("amount", _("Open"), lambda d: d.amount),
+        _number("amount", _("Open amount"), lambda d: d.amount),
     ]
     exported = _export(request, f"{side}-{partner.name}", columns, documents)
     if exported:
