@@ -321,6 +321,7 @@ def main():
 
     lines = VoucherLine.objects.filter(company=company, posted=True).count()
     start, end = datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)
+    in_year = VoucherLine.objects.filter(company=company, posted=True, date__range=(start, end)).count()
     year = timed(lambda: trial_balance(company, start, end), 6)
     report = trial_balance(company, start, end)
     december = timed(lambda: trial_balance(company, datetime.date(YEAR, 12, 1), end), 5)
@@ -329,7 +330,7 @@ def main():
         f"{lines:,} posted voucher lines, {len(report.rows)} accounts in the trial balance"
     )
     print(
-        f"trial balance {YEAR} (1,000,000 lines): median {statistics.median(year[1:]):.0f} ms of 5 runs, "
+        f"trial balance {YEAR} ({in_year:,} lines): median {statistics.median(year[1:]):.0f} ms of 5 runs, "
         f"first run {year[0]:.0f} ms (target < 2000 ms); debits {report.totals.debit:,} = credits "
         f"{report.totals.credit:,}: {'balanced' if report.totals.balanced else 'NOT balanced'}"
     )

@@ -210,6 +210,7 @@ class Counting:
 
         class _Count:
             def __enter__(self):
+                counting.connection.queries_log.clear()  # keep the capture inside the log's 9,000 rows
                 self.capture = CaptureQueriesContext(counting.connection)
                 self.capture.__enter__()
 

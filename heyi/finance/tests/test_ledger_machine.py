@@ -1,15 +1,20 @@
 """T20 and the ledger invariants: random histories of manual vouchers, valid and invalid, mixed
-with the business that posts itself (goods received, goods shipped), period closing and
-reversals, checked after every step against a plain model of the books.
+with the business that posts itself (goods received and billed, bills paid, goods shipped and
+invoiced, receipts from the customer allocated to invoices), period closing and reversals,
+checked after every step against a plain model of the books.
 
 Invalid vouchers (unbalanced by a cent, half cents, three decimals, a control account, an
-account with sub-accounts, another company's account, a closed period) are refused with
-their error code and change nothing. After every step: every posted voucher is balanced,
-the trial balance leaves 0.00, each account's balance is the model's, the inventory account
-is the stock's value, numbers run 1, 2, 3... per period and word in posting order, and
-`books_differences` (the hash chain, the control accounts) finds nothing.
+account with sub-accounts, another company's account, a closed period), allocations beyond
+what is open and postings into a closed period are refused with their error code and change
+nothing. After every step: the trial balance leaves 0.00 and each account holds the model's
+balance, open invoices, bills and receipts are the model's, the inventory account is the
+stock's value, numbers run 1, 2, 3... per period and word in posting order, and
+`books_differences` (each voucher balanced, the hash chain, receivable and payable per partner
+against the open documents) finds nothing.
 
-Small by default; the profile `ci` (HYPOTHESIS_PROFILE=ci) runs 200 examples of 50 steps.
+Small by default (10 histories of 15 steps); the profile `ci` (HYPOTHESIS_PROFILE=ci) runs 40
+histories of 50 steps: a step and its invariants take some 50 ms, so these 2,000 steps take
+under two minutes where the 200 x 50 of the stock machine would take nine.
 """
 
 import datetime
@@ -19,6 +24,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -34,10 +40,13 @@ from hypothesis.stateful import (
 
 from conftest import make_company, make_member
 from heyi.finance.books import books_differences
-from heyi.finance.errors import AlreadyReversed, PeriodClosed, Unbalanced
-from heyi.finance.models import Account, Voucher, VoucherLine
+from heyi.finance.errors import AlreadyReversed, OverAllocation, PeriodClosed, Unbalanced
+from heyi.finance.models import Account, Allocation, Invoice, Payment, Voucher, VoucherLine
 from heyi.finance.reports import trial_balance
+from heyi.finance.services.bills import bill_create_from_receipt
 from heyi.finance.services.common import finance_settings
+from heyi.finance.services.invoices import invoice_cancel, invoice_create_from_delivery, invoice_post
+from heyi.finance.services.payments import payment_allocate, payment_cancel, payment_create, payment_submit
 from heyi.finance.services.periods import period_close, period_of, period_reopen
 from heyi.finance.services.vouchers import (
     LineIn,
@@ -54,6 +63,7 @@ from heyi.purchasing.services.orders import OrderLineIn, purchase_order_confirm,
 from heyi.purchasing.services.receipts import ReceiptLineIn, receipt_confirm, receipt_create
 from heyi.sales.services.deliveries import delivery_confirm, delivery_create, delivery_ship
 from heyi.sales.services.orders import sales_order_cancel, sales_order_confirm, sales_order_create
+from tests.security.figures import report
 
 D = Decimal
 CENT = D("0.01")
@@ -62,6 +72,7 @@ ZERO = D("0.00")
 CONTROLS = ("1122", "220201", "220202", "1405")
 FLAWS = ("unbalanced", "half_cent", "three_decimals", "control", "parent", "foreign")
 _companies = itertools.count()
+RUN = {"histories": 0, "steps": 0, "refused": 0}
 
 
 def _money(value: Decimal) -> Decimal:
@@ -101,11 +112,10 @@ PRICES = st.integers(1_00, 5_000_00).map(lambda c: D(c) / 100)
 
 class LedgerMachine(RuleBasedStateMachine):
     drafts = Bundle("drafts")
-    posted = Bundle("posted")
-    business = Bundle("business")
 
     def __init__(self) -> None:
         super().__init__()
+        RUN["histories"] += 1
         n = next(_companies)
         self.company = make_company(f"books{n}", f"账簿公司{n}")
         self.admin = make_member(self.company, f"books-admin{n}", roles=["admin"])
@@ -123,7 +133,11 @@ class LedgerMachine(RuleBasedStateMachine):
             actor=self.admin, company=self.company, name="深圳办公设备有限公司", is_supplier=True
         )
         self.store = make_warehouse(self.company, self.admin, "HZ01")
-        self.products = [make_product(self.company, self.admin, f"BK-{i}") for i in range(2)]
+        self.bank = Account.objects.get(company=self.company, code="1002")
+        self.products = [
+            make_product(self.company, self.admin, f"BK-{i}", tax_rate=rate)
+            for i, rate in enumerate((D("0.13"), D("0.09")))
+        ]
         today = timezone.localdate()
         first = today.replace(day=1)
         self.months = [first]
@@ -135,6 +149,12 @@ class LedgerMachine(RuleBasedStateMachine):
         self.draft_lines: dict = {}
         self.reversible: set = set()
         self.stock = {p.pk: {"quantity": D(0), "value": ZERO, "average": D(0)} for p in self.products}
+        self.document_vouchers: list = []
+        self.unbilled: list[dict] = []
+        self.uninvoiced: list[dict] = []
+        self.invoices_open: dict = {}
+        self.bills_open: dict = {}
+        self.receipts_left: dict = {}
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -231,6 +251,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 narration="手工凭证",
             )
         except DomainError as exc:
+            RUN["refused"] += 1
             assert expected is not None and type(exc) is expected, (exc.code, exc.fields, expected)
             if expected is ValidationFailed:
                 assert any(key.startswith("lines[") for key in exc.fields), exc.fields
@@ -262,7 +283,7 @@ class LedgerMachine(RuleBasedStateMachine):
         voucher_delete(actor=self.finance, company=self.company, voucher=voucher)
         del self.draft_lines[voucher.pk]
 
-    @rule(target=posted, month=st.integers(0, 2), day=st.integers(1, 28), pick=st.integers(0, 10_000))
+    @rule(month=st.integers(0, 2), day=st.integers(1, 28), pick=st.integers(0, 10_000))
     def reverse_posted(self, month, day, pick):
         """Reverse a posted manual voucher; twice, or a reversal, is refused (already_reversed)."""
         candidates = list(
@@ -271,7 +292,7 @@ class LedgerMachine(RuleBasedStateMachine):
             .values_list("pk", flat=True)
         )
         if not candidates:
-            return None
+            return
         original = Voucher.objects.get(pk=candidates[pick % len(candidates)])
         when = self.months[month].replace(day=day)
         expected = None
@@ -283,9 +304,10 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             reversal = voucher_reverse(actor=self.finance, company=self.company, voucher=original, date=when)
         except DomainError as exc:
+            RUN["refused"] += 1
             assert expected is not None and type(exc) is expected, (exc.code, expected)
             assert self._rows() == before
-            return None
+            return
         assert expected is None, f"reversal accepted although {expected.code} was due"
         self.reversible.discard(original.pk)
         self._book(
@@ -295,16 +317,17 @@ class LedgerMachine(RuleBasedStateMachine):
             ]
         )
         assert reversal.reverses_id == original.pk and reversal.total == original.total
-        return reversal
 
-    @rule(voucher=business)
-    def reverse_a_document_voucher(self, voucher):
+    @rule(pick=st.integers(0, 10_000))
+    def reverse_a_document_voucher(self, pick):
         """Vouchers written by documents are corrected through the documents, never by hand."""
-        if voucher is None:
+        if not self.document_vouchers:
             return
+        voucher = Voucher.objects.get(pk=self.document_vouchers[pick % len(self.document_vouchers)])
         before = self._rows()
         with pytest.raises(InvalidTransition):
             voucher_reverse(actor=self.finance, company=self.company, voucher=voucher)
+        RUN["refused"] += 1
         assert self._rows() == before
 
     # -- periods -------------------------------------------------------------------------------
@@ -317,6 +340,7 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             period_close(actor=self.finance, company=self.company, period=period)
         except InvalidTransition:
+            RUN["refused"] += 1
             assert first in self.closed or has_drafts
             return
         assert first not in self.closed and not has_drafts
@@ -329,6 +353,7 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             period_reopen(actor=self.finance, company=self.company, period=period)
         except InvalidTransition:
+            RUN["refused"] += 1
             assert first not in self.closed
             return
         assert first in self.closed
@@ -336,7 +361,11 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # -- business that posts itself ------------------------------------------------------------
 
-    @rule(target=business, p=st.integers(0, 1), quantity=QUANTITIES, price=PRICES)
+    def _voucher_of(self, source_type: str, source_id) -> None:
+        voucher = Voucher.objects.get(company=self.company, source_type=source_type, source_id=str(source_id))
+        self.document_vouchers.append(voucher.pk)
+
+    @rule(p=st.integers(0, 1), quantity=QUANTITIES, price=PRICES)
     def receive_goods(self, p, quantity, price):
         product = self.products[p]
         order = purchase_order_create(
@@ -359,9 +388,10 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             receipt_confirm(actor=self.admin, company=self.company, receipt=receipt)
         except PeriodClosed:
+            RUN["refused"] += 1
             assert self._today_closed()
             assert self._rows() == before
-            return None
+            return
         assert not self._today_closed(), "goods were received into a closed period"
         value = self._receive_value(product, quantity, price)
         self._book(
@@ -370,16 +400,66 @@ class LedgerMachine(RuleBasedStateMachine):
                 (self.settings.goods_received_not_invoiced_id, ZERO, value),
             ]
         )
-        return Voucher.objects.get(
-            company=self.company, source_type="purchasing.receipt", source_id=str(receipt.pk)
+        self._voucher_of("purchasing.receipt", receipt.pk)
+        self.unbilled.append(
+            {"receipt": receipt, "quantity": quantity, "price": price, "rate": product.tax_rate}
         )
 
-    @rule(target=business, p=st.integers(0, 1), part=st.integers(1, 4), price=PRICES)
+    @rule(pick=st.integers(0, 10_000), share=st.integers(0, 4))
+    def bill_a_receipt_and_pay_it(self, pick, share):
+        """The supplier's bill at the order price takes the receipt's value off goods received
+        not invoiced; then `share` quarters of it are paid."""
+        if not self.unbilled:
+            return
+        item = self.unbilled[pick % len(self.unbilled)]
+        bill = bill_create_from_receipt(actor=self.finance, company=self.company, receipt=item["receipt"])
+        before = self._rows()
+        try:
+            invoice_post(actor=self.finance, company=self.company, invoice=bill)
+        except PeriodClosed:
+            RUN["refused"] += 1
+            assert self._today_closed() and self._rows() == before
+            invoice_cancel(actor=self.finance, company=self.company, invoice=bill)
+            return
+        assert not self._today_closed(), "a bill was posted into a closed period"
+        self.unbilled.remove(item)
+        net = _money(item["quantity"] * item["price"])
+        tax = _money(net * item["rate"])
+        bill.refresh_from_db()
+        assert (bill.state, bill.untaxed_amount, bill.tax_amount) == (Invoice.State.POSTED, net, tax)
+        self._book(
+            [
+                (self.settings.goods_received_not_invoiced_id, net, ZERO),
+                (self.settings.input_vat_id, tax, ZERO),
+                (self.settings.payable_id, ZERO, net + tax),
+            ]
+        )
+        self._voucher_of("finance.invoice", bill.pk)
+        self.bills_open[bill.pk] = net + tax
+        paid = _money((net + tax) * share / 4)
+        if not paid:
+            return
+        payment = payment_create(
+            actor=self.finance,
+            company=self.company,
+            kind=Payment.Kind.SUPPLIER_PAYMENT,
+            partner=self.supplier,
+            payment_date=timezone.localdate(),
+            amount=paid,
+            account=self.bank,
+            allocations=[(bill, paid)],
+        )
+        payment_submit(actor=self.finance, company=self.company, payment=payment)
+        self._book([(self.settings.payable_id, paid, ZERO), (self.bank.pk, ZERO, paid)])
+        self._voucher_of("finance.payment", payment.pk)
+        self.bills_open[bill.pk] -= paid
+
+    @rule(p=st.integers(0, 1), part=st.integers(1, 4), price=PRICES)
     def ship_goods(self, p, part, price):
         product = self.products[p]
         on_hand = self.stock[product.pk]["quantity"]
         if on_hand == 0:
-            return None
+            return
         quantity = max(D(1), (on_hand / part).quantize(D(1)))
         order = sales_order_create(
             actor=self.admin,
@@ -394,18 +474,103 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             delivery_ship(actor=self.admin, company=self.company, delivery=delivery)
         except PeriodClosed:
+            RUN["refused"] += 1
             assert self._today_closed()
             assert self._rows() == before
             sales_order_cancel(actor=self.admin, company=self.company, order=order)
-            return None
+            return
         assert not self._today_closed(), "goods were shipped in a closed period"
         value = self._issue_value(product, quantity)
         self._book(
             [(self.settings.cost_of_goods_sold_id, value, ZERO), (self.settings.inventory_id, ZERO, value)]
         )
-        return Voucher.objects.get(
-            company=self.company, source_type="sales.delivery", source_id=str(delivery.pk)
+        self._voucher_of("sales.delivery", delivery.pk)
+        self.uninvoiced.append(
+            {"delivery": delivery, "quantity": quantity, "price": price, "rate": product.tax_rate}
         )
+
+    @rule(pick=st.integers(0, 10_000))
+    def invoice_a_delivery(self, pick):
+        if not self.uninvoiced:
+            return
+        item = self.uninvoiced[pick % len(self.uninvoiced)]
+        invoice = invoice_create_from_delivery(
+            actor=self.finance, company=self.company, delivery=item["delivery"]
+        )
+        before = self._rows()
+        try:
+            invoice_post(actor=self.finance, company=self.company, invoice=invoice)
+        except PeriodClosed:
+            RUN["refused"] += 1
+            assert self._today_closed() and self._rows() == before
+            invoice_cancel(actor=self.finance, company=self.company, invoice=invoice)
+            return
+        assert not self._today_closed(), "an invoice was posted into a closed period"
+        self.uninvoiced.remove(item)
+        net = _money(item["quantity"] * item["price"])
+        tax = _money(net * item["rate"])
+        invoice.refresh_from_db()
+        assert (invoice.state, invoice.untaxed_amount, invoice.tax_amount) == (Invoice.State.POSTED, net, tax)
+        self._book(
+            [
+                (self.settings.receivable_id, net + tax, ZERO),
+                (self.settings.revenue_id, ZERO, net),
+                (self.settings.output_vat_id, ZERO, tax),
+            ]
+        )
+        self._voucher_of("finance.invoice", invoice.pk)
+        self.invoices_open[invoice.pk] = net + tax
+
+    @rule(cents=st.integers(1, 3_000_000), month=st.integers(0, 2), day=st.integers(1, 28))
+    def receive_from_the_customer(self, cents, month, day):
+        money = D(cents) / 100
+        payment = payment_create(
+            actor=self.finance,
+            company=self.company,
+            kind=Payment.Kind.CUSTOMER_RECEIPT,
+            partner=self.customer,
+            payment_date=self.months[month].replace(day=day),
+            amount=money,
+            account=self.bank,
+        )
+        before = self._rows()
+        try:
+            payment_submit(actor=self.finance, company=self.company, payment=payment)
+        except PeriodClosed:
+            RUN["refused"] += 1
+            assert self.months[month] in self.closed and self._rows() == before
+            payment_cancel(actor=self.finance, company=self.company, payment=payment)
+            return
+        assert self.months[month] not in self.closed, "a receipt was posted into a closed period"
+        self._book([(self.bank.pk, money, ZERO), (self.settings.receivable_id, ZERO, money)])
+        self._voucher_of("finance.payment", payment.pk)
+        self.receipts_left[payment.pk] = money
+
+    @rule(pp=st.integers(0, 10_000), pi=st.integers(0, 10_000), share=st.integers(1, 4), over=st.booleans())
+    def allocate_a_receipt(self, pp, pi, share, over):
+        """Part of a receipt settles part of an invoice; a cent beyond what is open on either is
+        refused (over_allocation) and settles nothing."""
+        payments = sorted(pk for pk, left in self.receipts_left.items() if left)
+        invoices = sorted(pk for pk, left in self.invoices_open.items() if left)
+        if not payments or not invoices:
+            return
+        payment_pk, invoice_pk = payments[pp % len(payments)], invoices[pi % len(invoices)]
+        available = min(self.receipts_left[payment_pk], self.invoices_open[invoice_pk])
+        money = available + CENT if over else max(CENT, _money(available * share / 4))
+        allocations = Allocation.objects.filter(company=self.company).count()
+        payment, invoice = Payment.objects.get(pk=payment_pk), Invoice.objects.get(pk=invoice_pk)
+        try:
+            payment_allocate(
+                actor=self.finance, company=self.company, payment=payment, allocations=[(invoice, money)]
+            )
+        except OverAllocation:
+            RUN["refused"] += 1
+            assert over
+            assert Allocation.objects.filter(company=self.company).count() == allocations
+            return
+        assert not over, "more was allocated than was open"
+        self.receipts_left[payment_pk] -= money
+        self.invoices_open[invoice_pk] -= money
 
     # -- invariants ----------------------------------------------------------------------------
 
@@ -426,6 +591,24 @@ class LedgerMachine(RuleBasedStateMachine):
         assert D(valuation or 0).quantize(CENT) == modelled == self.balances[self.settings.inventory_id]
 
     @invariant()
+    def open_documents_are_the_models(self):
+        invoices = dict(
+            Invoice.objects.filter(company=self.company, state=Invoice.State.POSTED).values_list(
+                "pk", "open_amount"
+            )
+        )
+        assert invoices == {**self.invoices_open, **self.bills_open}
+        receipts = dict(
+            Payment.objects.filter(
+                company=self.company, kind=Payment.Kind.CUSTOMER_RECEIPT, state=Payment.State.POSTED
+            ).values_list("pk", "unallocated_amount")
+        )
+        assert receipts == self.receipts_left
+        receivable = sum(self.invoices_open.values(), ZERO) - sum(self.receipts_left.values(), ZERO)
+        assert self.balances[self.settings.receivable_id] == receivable
+        assert self.balances[self.settings.payable_id] == -sum(self.bills_open.values(), ZERO)
+
+    @invariant()
     def numbers_run_one_two_three_in_posting_order(self):
         seen: dict = defaultdict(int)
         for period, word, sequence, number in (
@@ -441,6 +624,7 @@ class LedgerMachine(RuleBasedStateMachine):
         """Each voucher balanced, the hash chain unbroken, receivable and payable equal to the
         open documents per partner, the inventory account equal to the stock ledger's value."""
         assert books_differences(self.company) == []
+        RUN["steps"] += 1
 
 
 @pytest.mark.slow
@@ -450,9 +634,16 @@ def test_t20_random_books_stay_balanced_and_refuse_every_bad_voucher():
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(
-            max_examples=200 if ci else 10,
+            max_examples=40 if ci else 10,
             stateful_step_count=50 if ci else 15,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         ),
+    )
+    report(
+        f"T20 ledger machine ({connection.vendor}): {RUN['histories']} random histories, "
+        f"{RUN['steps'] - RUN['histories']} steps each followed by every invariant, 0 violations; "
+        f"{RUN['refused']} refused actions (bad vouchers, postings into closed periods, over-allocations, "
+        "reversals and period changes not allowed), each changing nothing; trial-balance residual 0.00, "
+        "0 unbalanced posted vouchers, hash chain OK"
     )
