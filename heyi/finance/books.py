@@ -8,8 +8,10 @@ invoices, bills, credit notes and unallocated payments; open amounts against all
 the inventory account against the stock ledger's value.
 """
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, Max, Sum
 
@@ -68,33 +70,66 @@ def _vouchers(c: Company) -> list[str]:
     return found
 
 
+CHAIN_BATCH = 2000
+
+
+class _Voucher(NamedTuple):
+    pk: Any
+    company_id: Any
+    chain_sequence: int
+    previous_hash: str
+    hash: str
+    number: str
+    date: datetime.date
+    source_type: str
+    source_id: str
+    reverses_id: Any
+
+
+class _Line(NamedTuple):
+    voucher_id: Any
+    position: int
+    account_id: Any
+    debit: Decimal
+    credit: Decimal
+    partner_id: Any
+    product_id: Any
+    department_id: Any
+    employee_id: Any
+    project: str
+
+
+VOUCHER_FIELDS = _Voucher._fields
+LINE_FIELDS = _Line._fields
+
+
 def _chain(c: Company) -> list[str]:
+    """Walk the posted vouchers in chain order a batch at a time, as plain rows, so a ledger of
+    millions of lines is checked in bounded memory."""
     head = LedgerChain.objects.filter(company=c).first()
     previous, sequence = "", 0
-    vouchers = Voucher.objects.filter(company=c, state=Voucher.State.POSTED).order_by("chain_sequence")
-    lines: dict = defaultdict(list)
-    for line in VoucherLine.objects.filter(company=c, posted=True).only(
-        "voucher_id",
-        "position",
-        "account_id",
-        "debit",
-        "credit",
-        "partner_id",
-        "product_id",
-        "department_id",
-        "employee_id",
-        "project",
-    ):
-        lines[line.voucher_id].append(line)
-    for voucher in vouchers.iterator(chunk_size=2000):
-        sequence += 1
-        if voucher.chain_sequence != sequence or voucher.previous_hash != previous:
-            return [
-                f"{c.code}: hash chain broken at voucher {voucher.number} (sequence {voucher.chain_sequence})"
-            ]
-        if voucher_hash(voucher, lines[voucher.pk], previous) != voucher.hash:
-            return [f"{c.code}: voucher {voucher.number} does not match its hash (changed after posting)"]
-        previous = voucher.hash
+    posted = Voucher.objects.filter(company=c, state=Voucher.State.POSTED).order_by("chain_sequence")
+    while True:
+        batch = [
+            _Voucher(*row)
+            for row in posted.filter(chain_sequence__gt=sequence).values_list(*VOUCHER_FIELDS)[:CHAIN_BATCH]
+        ]
+        if not batch:
+            break
+        lines: dict = defaultdict(list)
+        for row in VoucherLine.objects.filter(company=c, voucher_id__in=[v.pk for v in batch]).values_list(
+            *LINE_FIELDS
+        ):
+            lines[row[0]].append(_Line(*row))
+        for voucher in batch:
+            sequence += 1
+            if voucher.chain_sequence != sequence or voucher.previous_hash != previous:
+                return [
+                    f"{c.code}: hash chain broken at voucher {voucher.number} (sequence {voucher.chain_sequence})"
+                ]
+            if voucher_hash(voucher, lines[voucher.pk], previous) != voucher.hash:
+                return [f"{c.code}: voucher {voucher.number} does not match its hash (changed after posting)"]
+            previous = voucher.hash
     if (head.last_sequence if head else 0) != sequence or (head.last_hash if head else "") != previous:
         return [f"{c.code}: the hash chain head does not end at the last posted voucher"]
     return []

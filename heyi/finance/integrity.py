@@ -7,11 +7,13 @@ the chain from that voucher on, which `check_books` reports.
 import hashlib
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from .models import Voucher, VoucherLine
 
 
-def voucher_hash(voucher: Voucher, lines: Iterable[VoucherLine], previous_hash: str) -> str:
+def voucher_hash(voucher: Voucher | Any, lines: Iterable[VoucherLine | Any], previous_hash: str) -> str:
+    """`voucher` and `lines` may be model objects or plain rows with the same attribute names."""
     content = {
         "company": str(voucher.company_id),
         "chain": voucher.chain_sequence,
