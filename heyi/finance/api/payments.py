@@ -11,6 +11,7 @@ import datetime
 import uuid
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
@@ -35,7 +36,7 @@ from ..access import (
     expense_claims_visible,
     payments_visible,
 )
-from ..models import ExpenseClaim, Invoice, Payment
+from ..models import ExpenseClaim, ExpenseClaimLine, Invoice, Payment
 from ..permissions import MANAGE_PAYMENT, VIEW
 from ..schemas.documents import InvoiceOut
 from ..schemas.payments import (
@@ -284,7 +285,11 @@ def expense_claim_list(
     ordering: str = "-claim_date",
 ):
     """Claims the caller may see: their own, or all for finance; `mine=true` keeps their own."""
-    qs = expense_claims_visible(user=request.actor, company=request.company).select_related("employee")
+    qs = (
+        expense_claims_visible(user=request.actor, company=request.company)
+        .select_related("employee")
+        .prefetch_related(Prefetch("lines", queryset=ExpenseClaimLine.objects.select_related("account")))
+    )
     if state:
         qs = qs.filter(state=state[:10])
     if employee is not None:

@@ -216,4 +216,5 @@ class ExpenseClaimOut(Schema):
 
     @staticmethod
     def resolve_lines(obj) -> list:
-        return list(obj.lines.select_related("account"))
+        prefetched = getattr(obj, "_prefetched_objects_cache", {}).get("lines")
+        return list(prefetched if prefetched is not None else obj.lines.select_related("account"))
