@@ -17,6 +17,7 @@ ALLOWED_HOSTS: list[str] = ["127.0.0.1", "localhost", "testserver"]
 # each one's `api.py` router and `urls.py` from this list.
 HEYI_APPS = [
     "heyi.platform",
+    "heyi.approvals",
     "heyi.partners",
     "heyi.catalog",
     "heyi.inventory",
