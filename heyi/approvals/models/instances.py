@@ -39,6 +39,10 @@ class ApprovalInstance(Versioned, CompanyOwned):
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RUNNING)
     current_node = models.CharField(_("current step"), max_length=40, blank=True)
     activation = models.PositiveIntegerField(default=0, help_text="Counts node entries; tasks carry it.")
+    round_start = models.PositiveIntegerField(
+        default=0,
+        help_text="The first activation since the request was last sent back; earlier approvals do not count.",
+    )
     path = models.JSONField(default=list, help_text="Nodes entered, in order.")
     submitted_at = models.DateTimeField(_("submitted at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -191,8 +191,13 @@ def _deputy(company: Company, instance: ApprovalInstance, user: User, today: dat
 
 
 def _already_approved(instance: ApprovalInstance, user_id: Any) -> bool:
+    """Approved earlier in this round: a request sent back is decided afresh."""
     return ApprovalTask.objects.filter(
-        company_id=instance.company_id, instance=instance, assignee_id=user_id, state=TaskState.APPROVED
+        company_id=instance.company_id,
+        instance=instance,
+        assignee_id=user_id,
+        state=TaskState.APPROVED,
+        activation__gte=instance.round_start,
     ).exists()
 
 
@@ -353,10 +358,16 @@ def _copy(company: Company, instance: ApprovalInstance, node: Node) -> None:
         )
 
 
-def enter(company: Company, instance: ApprovalInstance, index: int, *, actor: User | None) -> None:
-    """Enter the route's node at `index` and go on for as long as nodes pass at once."""
+def enter(
+    company: Company, instance: ApprovalInstance, index: int, *, actor: User | None, fresh: bool = False
+) -> None:
+    """Enter the route's node at `index` and go on for as long as nodes pass at once; `fresh`
+    (after a return) starts a new round, in which earlier approvals no longer count."""
     flow = flow_of(instance)
     route: list[str] = instance.path
+    if fresh:
+        instance.round_start = instance.activation + 1
+        instance.save(update_fields=["round_start", "updated_at"])
     while True:
         node = flow.node(route[index])
         instance.current_node = node.id

@@ -187,7 +187,16 @@ def approval_instance_create(
 def instance_locked(
     user: User, company: Company, instance: ApprovalInstance, version: int | None
 ) -> ApprovalInstance:
-    locked = access_instance(user=user, company=company, id=instance.pk, for_update=True)
+    """The request under its row lock, for a decision by `user`. Whether the user may decide is
+    the decision's own check (not yours: 403), so only another company's request is not found."""
+    try:
+        locked = (
+            ApprovalInstance.objects.select_for_update()
+            .select_related("template", "template_version", "submitter")
+            .get(company=company, pk=instance.pk)
+        )
+    except ApprovalInstance.DoesNotExist:
+        raise NotFound()
     check_version(locked, version)
     return locked
 

@@ -189,7 +189,7 @@ def approval_task_return(
         if to == "submitter":
             engine.return_to_submitter(company, locked, actor=actor, comment=comment)
         else:
-            engine.enter(company, locked, locked.path.index(to), actor=actor)
+            engine.enter(company, locked, locked.path.index(to), actor=actor, fresh=True)
         engine.bump(locked)
     return locked
 

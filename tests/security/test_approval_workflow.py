@@ -1,0 +1,105 @@
+"""T07: an approval is decided once, by the people it is assigned to.
+
+A requester cannot approve their own request, someone outside the approver set is refused
+with 403, and two approvers of an or-sign step deciding at the same instant produce exactly
+one decision (PostgreSQL, real row locks, one connection per thread).
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from conftest import make_member
+from heyi.approvals.errors import NotYourTask, OwnRequest
+from heyi.approvals.models import ApprovalAction, ApprovalInstance, ApprovalTask
+from heyi.approvals.services.instances import approval_instance_create
+from heyi.approvals.services.tasks import approval_task_approve
+from heyi.approvals.services.templates import approval_template_create
+from heyi.platform.errors import DomainError
+
+FORM = [{"key": "amount", "label": "金额", "type": "money", "required": True}]
+
+
+def _or_sign(company, designer, mode="any"):
+    return approval_template_create(
+        actor=designer,
+        company=company,
+        code=f"spend-{mode}",
+        name="费用",
+        form=FORM,
+        flow={
+            "nodes": [
+                {"id": "start", "type": "start", "next": "finance"},
+                {
+                    "id": "finance",
+                    "type": "approve",
+                    "name": "财务",
+                    "approvers": [{"kind": "role", "role": "finance"}],
+                    "mode": mode,
+                    "next": "end",
+                },
+                {"id": "end", "type": "end"},
+            ]
+        },
+    )
+
+
+def test_t07_own_request_and_strangers_are_refused(company, admin):
+    fin1 = make_member(company, "fin1", roles=["finance"])
+    make_member(company, "fin2", roles=["finance"])
+    clerk = make_member(company, "clerk", roles=["employee"])
+    request = approval_instance_create(
+        actor=fin1, company=company, template=_or_sign(company, admin), values={"amount": "10.00"}
+    )
+    with pytest.raises(OwnRequest) as own:
+        approval_task_approve(actor=fin1, company=company, instance=request)
+    with pytest.raises(NotYourTask) as stranger:
+        approval_task_approve(actor=clerk, company=company, instance=request)
+    assert own.value.status == stranger.value.status == 403
+    assert ApprovalInstance.objects.get(pk=request.pk).state == "running"
+    assert not ApprovalAction.objects.filter(instance=request, kind="approve").exists()
+
+
+def _race(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except Exception as exc:  # kept for the assertions
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+@pytest.mark.pg
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.parametrize("mode", ["any", "all"])
+def test_t07_two_approvers_at_once_give_exactly_one_outcome(company, admin, mode):
+    approvers = [make_member(company, f"fin{i}", roles=["finance"]) for i in range(2)]
+    clerk = make_member(company, "clerk", roles=["employee"])
+    request = approval_instance_create(
+        actor=clerk, company=company, template=_or_sign(company, admin, mode), values={"amount": "10.00"}
+    )
+    results = _race(2, lambda i: approval_task_approve(actor=approvers[i], company=company, instance=request))
+    decided = ApprovalAction.objects.filter(instance=request, kind="approve").count()
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)]
+    assert ApprovalInstance.objects.get(pk=request.pk).state == "approved"
+    assert ApprovalAction.objects.filter(instance=request, kind="finish").count() == 1
+    if mode == "any":
+        assert decided == 1 and len(refused) == 1
+        assert ApprovalTask.objects.filter(instance=request, state="approved").count() == 1
+    else:
+        assert decided == 2 and not refused
