@@ -21,7 +21,8 @@ run: install
 	@echo "Heyi is running at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop); jobs and events log to var/"
 	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
 	$(PY) manage.py dispatch_events --loop > var/dispatcher.log 2>&1 & dispatcher=$$!; \
-	trap 'kill $$worker $$dispatcher 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py approval_deadlines --loop > var/deadlines.log 2>&1 & deadlines=$$!; \
+	trap 'kill $$worker $$dispatcher $$deadlines 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -454,3 +454,25 @@ def test_money_values_are_decimals_to_the_cent(office, make_template):
     assert Decimal(request.values["amount"]) == Decimal("12.50")
     with pytest.raises(InvalidValues):
         submit(office, template, amount="12.555")
+
+
+def test_an_overdue_task_reminds_then_escalates_to_the_approvers_manager(office, make_template):
+    from heyi.platform.models import Notification
+
+    from ..services.deadlines import approval_deadlines_run
+
+    template = make_template(flow(step("manager", [MANAGER], "end", deadline_hours=24)))
+    request = submit(office, template)
+    task = ApprovalTask.objects.get(instance=request)
+    assert task.assignee == office.director and task.due_at is not None
+    assert approval_deadlines_run(now=task.due_at - datetime.timedelta(minutes=1)) == {
+        "reminded": 0,
+        "escalated": 0,
+    }
+    assert approval_deadlines_run(now=task.due_at + datetime.timedelta(hours=1))["reminded"] == 1
+    assert Notification.objects.filter(recipient=office.director, kind="approval_overdue").exists()
+    assert approval_deadlines_run(now=task.due_at + datetime.timedelta(hours=2))["reminded"] == 0
+    assert approval_deadlines_run(now=task.due_at + datetime.timedelta(hours=25))["escalated"] == 1
+    assert pending(request) == {"gm"}
+    approve(office, request, office.gm)
+    assert reload(request).state == State.APPROVED
