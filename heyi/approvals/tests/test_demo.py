@@ -1,0 +1,23 @@
+"""The demo company has a general request template, one request approved and one waiting."""
+
+from django.core.management import call_command
+from django.test import override_settings
+
+from heyi.approvals.models import ApprovalInstance, ApprovalTask, ApprovalTemplate
+
+
+@override_settings(HEYI_APPS=["heyi.platform", "heyi.approvals"])
+def test_the_demo_company_has_requests_to_decide(db, capsys):
+    from heyi.platform.demo import load_demo
+
+    company = load_demo()
+    general = ApprovalTemplate.objects.get(company=company, code="general")
+    assert general.current_version.number == 1
+    states = sorted(
+        ApprovalInstance.objects.filter(company=company, template=general).values_list("state", flat=True)
+    )
+    assert states == ["approved", "running"]
+    waiting = ApprovalTask.objects.get(company=company, state="pending")
+    assert waiting.assignee.username == "sales_manager"
+    call_command("check_approvals")
+    assert "approval log OK" in capsys.readouterr().out
