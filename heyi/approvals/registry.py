@@ -31,7 +31,23 @@ class DocumentType:
     url: Callable[[Any], str] = field(default=lambda document: "")
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What an approved request of a template of its own leads to in another app (a fixed-asset
+    request becomes a purchase requisition). A template that names an outcome must have the
+    outcome's fields; `check` reads the values at submission, `run` acts on the final approval
+    in the same transaction."""
+
+    key: str
+    label: Any
+    fields: list[dict[str, Any]]
+    check: Callable[[Company, dict[str, Any]], dict[str, list[str]]]
+    run: Callable[..., None]
+    """(actor, company, instance)"""
+
+
 _types: dict[str, DocumentType] = {}
+_outcomes: dict[str, Outcome] = {}
 
 
 def register_document_type(document_type: DocumentType) -> None:
@@ -44,3 +60,15 @@ def document_type(key: str) -> DocumentType | None:
 
 def document_types() -> list[DocumentType]:
     return sorted(_types.values(), key=lambda d: d.key)
+
+
+def register_outcome(outcome: Outcome) -> None:
+    _outcomes[outcome.key] = outcome
+
+
+def outcome(key: str) -> Outcome | None:
+    return _outcomes.get(key)
+
+
+def outcomes() -> list[Outcome]:
+    return sorted(_outcomes.values(), key=lambda o: o.key)

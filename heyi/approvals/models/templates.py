@@ -21,6 +21,12 @@ class ApprovalTemplate(Versioned, CompanyOwned):
         blank=True,
         help_text=_("The business document this template approves; empty for a free form."),
     )
+    outcome = models.CharField(
+        _("on approval"),
+        max_length=60,
+        blank=True,
+        help_text=_("What an approved request leads to, such as a purchase requisition."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     current_version = models.ForeignKey(
         "approvals.TemplateVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -33,6 +33,7 @@ from ..errors import NoApprover
 from ..events import InstanceApproved, InstanceFinished, InstanceRejected, InstanceWithdrawn, TaskAssigned
 from ..models import ApprovalAction, ApprovalCc, ApprovalInstance, ApprovalTask, Delegation
 from ..registry import document_type
+from ..registry import outcome as registered_outcome
 from .log import action_write
 
 Kind = ApprovalAction.Kind
@@ -442,6 +443,10 @@ def finish(
         link=instance_link(instance),
         actor=actor,
     )
+    if instance.template.outcome and state == ApprovalInstance.State.APPROVED:
+        then = registered_outcome(instance.template.outcome)
+        if then is not None:
+            then.run(actor=actor, company=company, instance=instance)
     doc_type = document_type(instance.document_type) if instance.document_type else None
     if doc_type is None or getattr(instance, "_starting", False):
         return

@@ -25,6 +25,7 @@ from ..events import InstanceSubmitted
 from ..models import ApprovalAction, ApprovalInstance, ApprovalTask, ApprovalTemplate
 from ..permissions import SUBMIT
 from ..registry import document_type as registered_type
+from ..registry import outcome as registered_outcome
 from . import engine
 from ._common import check, refuse
 from .log import action_write
@@ -180,6 +181,11 @@ def approval_instance_create(
     if not template.is_active or template.current_version is None:
         raise refuse("template", _("This template is not active."))
     cleaned = _values_checked(company, template.current_version.form, values)
+    then = registered_outcome(template.outcome) if template.outcome else None
+    if then is not None:
+        problems = then.check(company, cleaned)
+        if problems:
+            raise InvalidValues(fields=problems)
     with transaction.atomic():
         return _start(actor=actor, company=company, template=template, values=cleaned, title=title)
 

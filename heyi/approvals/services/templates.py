@@ -16,16 +16,42 @@ from ..errors import InvalidDesign
 from ..models import ApprovalTemplate, TemplateVersion
 from ..permissions import MANAGE_TEMPLATES
 from ..registry import document_type as registered_type
+from ..registry import outcome as registered_outcome
 from ._common import check, refuse
 
 
-def _checked(form: Any, flow: Any) -> None:
+def _checked(form: Any, flow: Any, outcome_key: str = "") -> None:
     try:
         check_flow(flow, check_form(form))
+        if outcome_key:
+            _outcome_fits(outcome_key, form)
     except DesignError as exc:
         raise InvalidDesign(
             _("The template cannot be saved: %(problems)s") % {"problems": exc},
             fields={k: list(v) for k, v in exc.problems.items()},
+        )
+
+
+def _outcome_fits(outcome_key: str, form: list[dict[str, Any]]) -> None:
+    """The form carries every field the outcome reads, of the same type (a table with the same
+    columns)."""
+    wanted = registered_outcome(outcome_key)
+    if wanted is None:
+        raise DesignError({"outcome": [_("Unknown outcome.")]})
+    have = {f["key"]: f for f in form}
+    missing = []
+    for field in wanted.fields:
+        mine = have.get(field["key"])
+        if mine is None or mine["type"] != field["type"]:
+            missing.append(field)
+        elif field["type"] == "table":
+            columns = {c["key"]: c["type"] for c in mine.get("columns", [])}
+            if any(columns.get(c["key"]) != c["type"] for c in field["columns"]):
+                missing.append(field)
+    if missing:
+        names = ", ".join(f"{f['key']} ({f['type']})" for f in missing)
+        raise DesignError(
+            {"outcome": [_("The form needs these fields for this outcome: %(fields)s.") % {"fields": names}]}
         )
 
 
@@ -67,10 +93,13 @@ def approval_template_create(
     document_type: str = "",
     category: str = "",
     description: str = "",
+    outcome: str = "",
 ) -> ApprovalTemplate:
     check(actor, company, MANAGE_TEMPLATES)
+    if outcome and document_type:
+        raise refuse("outcome", _("A document's template approves the document; it has no other outcome."))
     form = _form_for(document_type, form or [])
-    _checked(form, flow)
+    _checked(form, flow, outcome)
     try:
         with transaction.atomic():
             template = record_create(
@@ -82,6 +111,7 @@ def approval_template_create(
                     category=category,
                     description=description,
                     document_type=document_type,
+                    outcome=outcome,
                 ),
                 validate_exclude=["current_version"],
             )
@@ -130,7 +160,7 @@ def approval_template_update(
                 assert current is not None
                 new_form = _form_for(locked.document_type, form if form is not None else current.form)
                 new_flow = flow if flow is not None else current.flow
-                _checked(new_form, new_flow)
+                _checked(new_form, new_flow, locked.outcome)
                 if (new_form, new_flow) != (current.form, current.flow):
                     _version_add(actor, company, locked, new_form, new_flow)
                     if not changed:

@@ -476,3 +476,52 @@ def test_an_overdue_task_reminds_then_escalates_to_the_approvers_manager(office,
     assert pending(request) == {"gm"}
     approve(office, request, office.gm)
     assert reload(request).state == State.APPROVED
+
+
+def test_an_approved_request_leads_to_its_outcome_in_the_same_transaction(office, make_template):
+    from ..registry import Outcome, register_outcome
+
+    done: list[str] = []
+    register_outcome(
+        Outcome(
+            key="tests.remember",
+            label="remember",
+            fields=[{"key": "amount", "type": "money"}],
+            check=lambda company, values: (
+                {} if Decimal(values["amount"]) < 100000 else {"amount": ["too much"]}
+            ),
+            run=lambda actor, company, instance: done.append(instance.number),
+        )
+    )
+    from ..services.templates import approval_template_create
+
+    template = approval_template_create(
+        actor=office.hr,
+        company=office.company,
+        code="remember",
+        name="记住",
+        form=[{"key": "amount", "label": "金额", "type": "money"}],
+        flow=flow(step("a", [user(office.fin1)], "end")),
+        outcome="tests.remember",
+    )
+    with pytest.raises(InvalidValues):
+        approval_instance_create(
+            actor=office.alice, company=office.company, template=template, values={"amount": "100000.00"}
+        )
+    request = approval_instance_create(
+        actor=office.alice, company=office.company, template=template, values={"amount": "10.00"}
+    )
+    assert done == []
+    approve(office, request, office.fin1)
+    assert done == [request.number]
+    with pytest.raises(InvalidDesign) as unfit:
+        approval_template_create(
+            actor=office.hr,
+            company=office.company,
+            code="unfit",
+            name="缺字段",
+            form=[{"key": "reason", "label": "事由", "type": "text"}],
+            flow=flow(step("a", [user(office.fin1)], "end")),
+            outcome="tests.remember",
+        )
+    assert "outcome" in unfit.value.fields
