@@ -46,7 +46,7 @@ def pending_tasks(user: User, company: Company) -> QuerySet[ApprovalTask]:
     require_member(user, company)
     return (
         ApprovalTask.objects.filter(company=company, assignee=user, state=ApprovalTask.State.PENDING)
-        .select_related("instance__template", "instance__submitter", "instance__template_version")
+        .select_related("instance__template", "instance__submitter", "delegated_from")
         .order_by("-assigned_at")
     )
 

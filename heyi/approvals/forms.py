@@ -1,0 +1,629 @@
+"""Form shapes of the approval pages; the rules stay in the services and in design.py.
+
+The template designer edits a flow as rows a non-programmer can fill in: steps in order, each
+for everyone or for one branch of a single condition split, and the split's branches. It turns
+them into the engine's flow graph and back; a flow the rows cannot express (written through
+the API or the JSON view) is edited in the JSON view.
+"""
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from heyi.platform.models import Company, Department, Role, User
+
+from .design import APPROVER_KINDS, FIELD_TYPES, OPERATORS
+from .models import ApprovalTemplate
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TABLE_ROWS = 5
+SUBMITTER_DEPARTMENT = "submitter.department"
+
+
+def members(company: Company):
+    return User.objects.filter(memberships__company=company, memberships__is_active=True).order_by("username")
+
+
+def _departments(company: Company):
+    return Department.objects.filter(company=company).order_by("name")
+
+
+class CompanyForm(forms.Form):
+    def __init__(self, company: Company, *args, **kwargs):
+        self.company = company
+        super().__init__(*args, **kwargs)
+
+
+# Requests
+
+
+FIELD_TYPE_LABELS = {
+    "text": _("Text"),
+    "number": _("Number"),
+    "money": _("Amount"),
+    "date": _("Date"),
+    "date_range": _("Date range"),
+    "choice": _("Choice"),
+    "person": _("Person"),
+    "department": _("Department"),
+    "attachment": _("Attachments"),
+    "table": _("Table"),
+}
+
+
+def _input(company: Company, field: dict[str, Any], required: bool) -> forms.Field:
+    kind = field["type"]
+    label = field.get("label") or field["key"]
+    if kind == "number":
+        return forms.DecimalField(label=label, required=required, max_digits=20, decimal_places=6)
+    if kind == "money":
+        return forms.DecimalField(label=label, required=required, max_digits=16, decimal_places=2)
+    if kind == "date":
+        return forms.DateField(label=label, required=required, widget=DATE)
+    if kind == "choice":
+        return forms.ChoiceField(
+            label=label, required=required, choices=[("", "---------")] + [(c, c) for c in field["choices"]]
+        )
+    if kind == "person":
+        return forms.ModelChoiceField(label=label, required=required, queryset=members(company))
+    if kind == "department":
+        return forms.ModelChoiceField(label=label, required=required, queryset=_departments(company))
+    return forms.CharField(
+        label=label, required=required, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+class RequestForm(CompanyForm):
+    """A request's values, with inputs made from the template's fields. Attachments are added
+    on the request page once it exists (or through the API)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, company: Company, template_form: list[dict[str, Any]], *args, values=None, **kwargs):
+        self.template_form = template_form
+        initial = kwargs.setdefault("initial", {})
+        super().__init__(company, *args, **kwargs)
+        self.tables: list[dict[str, Any]] = []
+        values = values or {}
+        for field in template_form:
+            key, kind = field["key"], field["type"]
+            if kind == "attachment":
+                continue
+            if kind == "date_range":
+                start, end = (values.get(key) or [None, None])[:2]
+                self.fields[f"v_{key}__start"] = forms.DateField(
+                    label=f"{field['label']} · {_('from')}", required=bool(field.get("required")), widget=DATE
+                )
+                self.fields[f"v_{key}__end"] = forms.DateField(
+                    label=f"{field['label']} · {_('to')}", required=bool(field.get("required")), widget=DATE
+                )
+                initial[f"v_{key}__start"], initial[f"v_{key}__end"] = start, end
+            elif kind == "table":
+                rows = values.get(key) or []
+                table = {"field": field, "rows": []}
+                for r in range(max(TABLE_ROWS, len(rows) + 1)):
+                    cells = []
+                    for column in field["columns"]:
+                        name = f"v_{key}__{r}__{column['key']}"
+                        self.fields[name] = _input(company, column, False)
+                        if r < len(rows):
+                            initial[name] = rows[r].get(column["key"])
+                        cells.append(name)
+                    table["rows"].append(cells)
+                self.tables.append(table)
+            else:
+                self.fields[f"v_{key}"] = _input(company, field, bool(field.get("required")))
+                initial[f"v_{key}"] = values.get(key)
+
+    def simple_fields(self):
+        table_names = {name for t in self.tables for row in t["rows"] for name in row}
+        return [self[name] for name in self.fields if name.startswith("v_") and name not in table_names]
+
+    def table_blocks(self):
+        return [
+            {
+                "label": t["field"]["label"],
+                "columns": [c.get("label") or c["key"] for c in t["field"]["columns"]],
+                "rows": [[self[name] for name in row] for row in t["rows"]],
+            }
+            for t in self.tables
+        ]
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned inputs as the engine takes them; the engine checks them again."""
+        data = self.cleaned_data
+        values: dict[str, Any] = {}
+        for field in self.template_form:
+            key, kind = field["key"], field["type"]
+            if kind == "attachment":
+                continue
+            if kind == "date_range":
+                start, end = _plain(data.get(f"v_{key}__start")), _plain(data.get(f"v_{key}__end"))
+                if start or end:
+                    values[key] = [start, end]
+            elif kind == "table":
+                rows = []
+                for r in range(len(next(t for t in self.tables if t["field"]["key"] == key)["rows"])):
+                    row = {c["key"]: _plain(data.get(f"v_{key}__{r}__{c['key']}")) for c in field["columns"]}
+                    if any(v is not None for v in row.values()):
+                        rows.append({k: v for k, v in row.items() if v is not None})
+                if rows:
+                    values[key] = rows
+            else:
+                value = _plain(data.get(f"v_{key}"))
+                if value is not None:
+                    values[key] = value
+        return values
+
+    def attach_value_errors(self, problems: dict[str, list[str]]) -> None:
+        for name, errors in problems.items():
+            key = name.split(".", 1)[0].split("[", 1)[0]
+            target = next((f for f in (f"v_{key}", f"v_{key}__start") if f in self.fields), None)
+            for error in errors:
+                self.add_error(target, error)
+
+
+# Decisions
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DecisionForm(VersionedForm):
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(DecisionForm):
+    to = forms.ChoiceField(label=pgettext_lazy("return a request", "Return to"))
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [("submitter", _("The submitter"))] + list(targets)
+
+
+class PersonForm(DecisionForm):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+
+    def __init__(self, company: Company, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = members(company)  # type: ignore[attr-defined]
+
+
+class AddSignerForm(PersonForm):
+    position = forms.ChoiceField(
+        label=_("Signs"),
+        choices=[("before", _("before me")), ("after", _("after me"))],
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# Delegations
+
+
+class DelegationForm(CompanyForm):
+    deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=User.objects.none())
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=ApprovalTemplate.objects.none(),
+        required=False,
+        help_text=_("Empty: every template."),
+    )
+
+    def __init__(self, company: Company, *args, **kwargs):
+        super().__init__(company, *args, **kwargs)
+        self.fields["deputy"].queryset = members(company)  # type: ignore[attr-defined]
+        self.fields["template"].queryset = ApprovalTemplate.objects.filter(  # type: ignore[attr-defined]
+            company=company, is_active=True
+        )
+
+
+# The template designer
+
+
+class TemplateHeaderForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    category = forms.CharField(label=_("Category"), max_length=40, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    empty_approver = forms.ChoiceField(
+        label=_("When a step has nobody to approve it"),
+        choices=[
+            ("skip", _("Skip the step")),
+            ("admin", _("Give it to the administrators")),
+            ("refuse", _("Refuse the request")),
+        ],
+    )
+    dedupe = forms.BooleanField(
+        label=_("Someone who already approved this request is not asked again"), required=False, initial=True
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class FieldRowForm(forms.Form):
+    key = forms.CharField(label=_("Key"), max_length=40)
+    label = forms.CharField(label=_("Label"), max_length=100)
+    type = forms.ChoiceField(label=_("Type"), choices=[(t, FIELD_TYPE_LABELS[t]) for t in FIELD_TYPES])
+    required = forms.BooleanField(label=_("Required"), required=False)
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        max_length=2000,
+        help_text=_("For a choice: the values, one per line."),
+    )
+    columns = forms.CharField(
+        label=_("Columns"),
+        required=False,
+        max_length=2000,
+        help_text=_("For a table: one column per line as key, label, type."),
+    )
+
+
+APPROVER_KIND_LABELS = {
+    "user": _("Named people"),
+    "role": _("Everyone with a role"),
+    "manager": _("The submitter's manager"),
+    "department_head": _("Head of a department"),
+    "field": _("The person in a form field"),
+}
+MODE_LABELS = [
+    ("all", _("Everyone must approve (countersign)")),
+    ("any", _("One approval is enough (or-sign)")),
+    ("ratio", _("A share must approve")),
+    ("sequential", _("One after another")),
+]
+OPERATOR_LABELS = {
+    "eq": _("is"),
+    "ne": _("is not"),
+    "gt": _("greater than"),
+    "gte": _("at least"),
+    "lt": _("less than"),
+    "lte": _("at most"),
+    "in": _("one of (comma-separated)"),
+    "not_in": _("none of (comma-separated)"),
+    "contains": _("contains"),
+    "within": _("is in or under the department"),
+}
+
+
+class StepRowForm(CompanyForm):
+    place = forms.ChoiceField(label=_("For"))
+    kind = forms.ChoiceField(
+        label=_("Step"),
+        choices=[("approve", _("Approval")), ("cc", pgettext_lazy("approval step", "Copy to"))],
+    )
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    approver_kind = forms.ChoiceField(
+        label=_("Who"), choices=[(k, APPROVER_KIND_LABELS[k]) for k in APPROVER_KINDS]
+    )
+    users = forms.ModelMultipleChoiceField(label=_("People"), queryset=User.objects.none(), required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    levels = forms.IntegerField(label=_("Levels up"), min_value=1, max_value=10, required=False)
+    field = forms.CharField(label=_("Form field"), max_length=40, required=False)
+    mode = forms.ChoiceField(label=_("Signing"), choices=MODE_LABELS, required=False)
+    ratio_percent = forms.IntegerField(label=_("Share (%)"), min_value=1, max_value=100, required=False)
+    deadline_hours = forms.IntegerField(label=_("Deadline (hours)"), min_value=1, required=False)
+
+    def __init__(self, company: Company, *args, branches: int = 0, **kwargs):
+        super().__init__(company, *args, **kwargs)
+        self.fields["place"].choices = place_choices(branches)
+        self.fields["users"].queryset = members(company)  # type: ignore[attr-defined]
+        self.fields["department"].queryset = _departments(company)  # type: ignore[attr-defined]
+        self.fields["role"].choices = [("", "---------")] + list(
+            Role.objects.filter(company=company).order_by("name").values_list("code", "name")
+        )
+
+
+def place_choices(branches: int) -> list[tuple[str, Any]]:
+    return (
+        [("before", _("Every request (before the split)"))]
+        + [(f"b{i}", _("Branch %(n)d") % {"n": i}) for i in range(1, branches + 1)]
+        + [("default", _("Default branch")), ("after", _("Every request (after the split)"))]
+    )
+
+
+class BranchRowForm(CompanyForm):
+    name = forms.CharField(label=_("Branch"), max_length=100, required=False)
+    field = forms.CharField(
+        label=_("Field"),
+        max_length=40,
+        help_text=_("A form field's key, or submitter.department."),
+    )
+    op = forms.ChoiceField(label=_("Comparison"), choices=[(o, OPERATOR_LABELS[o]) for o in OPERATORS])
+    value = forms.CharField(label=_("Value"), max_length=200, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+
+    def __init__(self, company: Company, *args, **kwargs):
+        super().__init__(company, *args, **kwargs)
+        self.fields["department"].queryset = _departments(company)  # type: ignore[attr-defined]
+
+
+class FlowJsonForm(forms.Form):
+    form = forms.CharField(
+        label=_("Form (JSON)"), widget=forms.Textarea(attrs={"rows": 12, "class": "is-family-monospace"})
+    )
+    flow = forms.CharField(
+        label=_("Flow (JSON)"), widget=forms.Textarea(attrs={"rows": 20, "class": "is-family-monospace"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def _json(self, name: str, kind: type) -> Any:
+        try:
+            value = json.loads(self.cleaned_data[name])
+        except ValueError as exc:
+            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": exc})
+        if not isinstance(value, kind):
+            raise forms.ValidationError(_("Expected a list.") if kind is list else _("Expected an object."))
+        return value
+
+    def clean_form(self) -> Any:
+        return self._json("form", list)
+
+    def clean_flow(self) -> Any:
+        return self._json("flow", dict)
+
+
+# Rows <-> the engine's JSON
+
+
+def _split_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def form_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fields = []
+    for row in rows:
+        field: dict[str, Any] = {
+            "key": row["key"].strip(),
+            "label": row["label"].strip(),
+            "type": row["type"],
+            "required": bool(row.get("required")),
+        }
+        if row["type"] == "choice":
+            field["choices"] = _split_lines(row.get("choices", ""))
+        if row["type"] == "table":
+            columns = []
+            for line in _split_lines(row.get("columns", "")):
+                parts = [p.strip() for p in line.replace("，", ",").split(",")]
+                key = parts[0]
+                columns.append(
+                    {
+                        "key": key,
+                        "label": parts[1] if len(parts) > 1 and parts[1] else key,
+                        "type": parts[2] if len(parts) > 2 and parts[2] else "text",
+                    }
+                )
+            field["columns"] = columns
+        fields.append(field)
+    return fields
+
+
+def rows_from_form(form: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": f.get("key", ""),
+            "label": f.get("label", ""),
+            "type": f.get("type", "text"),
+            "required": bool(f.get("required")),
+            "choices": "\n".join(f.get("choices") or []),
+            "columns": "\n".join(
+                f"{c.get('key', '')}, {c.get('label', '')}, {c.get('type', 'text')}"
+                for c in f.get("columns") or []
+            ),
+        }
+        for f in form
+    ]
+
+
+def _approvers(step: dict[str, Any]) -> list[dict[str, Any]]:
+    kind = step["approver_kind"]
+    if kind == "user":
+        return [
+            {"kind": "user", "user": str(u.pk if hasattr(u, "pk") else u)} for u in step.get("users") or []
+        ]
+    if kind == "role":
+        return [{"kind": "role", "role": step.get("role") or ""}]
+    if kind == "manager":
+        return [{"kind": "manager", "levels": step.get("levels") or 1}]
+    if kind == "department_head":
+        department = step.get("department")
+        return [{"kind": "department_head", "department": str(department.pk) if department else ""}]
+    return [{"kind": "field", "field": step.get("field") or ""}]
+
+
+def _rule_value(branch: dict[str, Any]) -> Any:
+    if branch["field"] == SUBMITTER_DEPARTMENT and branch.get("department"):
+        return str(branch["department"].pk)
+    value = (branch.get("value") or "").strip()
+    if branch["op"] in ("in", "not_in"):
+        return [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+    return value
+
+
+def flow_from_rows(
+    steps: list[dict[str, Any]], branches: list[dict[str, Any]], empty_approver: str, dedupe: bool
+) -> tuple[dict[str, Any], dict[int, str]]:
+    """The engine's flow for the designer's rows, and which node each step row became (to show
+    the engine's reasons next to the row)."""
+    nodes: list[dict[str, Any]] = [{"id": "start", "type": "start"}]
+    row_node: dict[int, str] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for index, step in enumerate(steps):
+        node: dict[str, Any] = {"id": f"s{index + 1}", "type": step["kind"], "name": step.get("name") or ""}
+        if step["kind"] == "cc":
+            node["recipients"] = _approvers(step)
+        else:
+            node["approvers"] = _approvers(step)
+            node["mode"] = step.get("mode") or "all"
+            if node["mode"] == "ratio":
+                node["ratio"] = {"percent": step.get("ratio_percent")}
+            if step.get("deadline_hours"):
+                node["deadline_hours"] = step["deadline_hours"]
+        row_node[index] = node["id"]
+        place = step["place"] if branches or step["place"] in ("before", "after") else "before"
+        if place not in ("before", "after", "default") and int(place[1:]) > len(branches):
+            place = "default"
+        groups.setdefault(place, []).append(node)
+
+    def chain(group: list[dict[str, Any]], then: str) -> str:
+        for node, following in zip(group, [*group[1:], None], strict=False):
+            node["next"] = following["id"] if following else then
+        nodes.extend(group)
+        return group[0]["id"] if group else then
+
+    after = chain(groups.get("after", []), "end")
+    if branches:
+        split: dict[str, Any] = {"id": "split", "type": "condition", "name": "", "branches": []}
+        for i, branch in enumerate(branches, start=1):
+            split["branches"].append(
+                {
+                    "name": branch.get("name") or "",
+                    "when": [
+                        {"field": branch["field"].strip(), "op": branch["op"], "value": _rule_value(branch)}
+                    ],
+                    "next": chain(groups.get(f"b{i}", []), after),
+                }
+            )
+        split["default"] = chain(groups.get("default", []), after)
+        nodes.append(split)
+        first_after_before = "split"
+    else:
+        first_after_before = after
+    nodes[0]["next"] = chain(groups.get("before", []), first_after_before)
+    nodes.append({"id": "end", "type": "end"})
+    return {"nodes": nodes, "empty_approver": empty_approver, "dedupe": dedupe}, row_node
+
+
+def _linear(nodes: dict[str, dict], start: str | None, stop: set[str]) -> list[dict[str, Any]] | None:
+    """The approval and copy nodes from `start` until a node in `stop`; None when the path is
+    not a plain sequence (a second condition, say)."""
+    found = []
+    current = start
+    while current and current not in stop:
+        node = nodes.get(current)
+        if node is None or node.get("type") not in ("approve", "cc"):
+            return None
+        found.append(node)
+        current = node.get("next")
+    return found
+
+
+def _path(nodes: dict[str, dict], start: str | None) -> list[str]:
+    ids = []
+    while start and start in nodes and start not in ids:
+        ids.append(start)
+        start = nodes[start].get("next") if nodes[start].get("type") != "condition" else None
+    return ids
+
+
+def _step_row(node: dict[str, Any], place: str) -> dict[str, Any] | None:
+    specs = node.get("approvers") if node["type"] == "approve" else node.get("recipients")
+    specs = specs or []
+    kinds = {s.get("kind") for s in specs}
+    if len(kinds) != 1 or (len(specs) > 1 and kinds != {"user"}):
+        return None
+    spec = specs[0]
+    ratio = node.get("ratio") or {}
+    if node.get("mode") == "ratio" and not ratio.get("percent"):
+        return None
+    return {
+        "place": place,
+        "kind": node["type"],
+        "name": node.get("name", ""),
+        "approver_kind": spec["kind"],
+        "users": [s.get("user") for s in specs] if spec["kind"] == "user" else [],
+        "role": spec.get("role", ""),
+        "department": spec.get("department"),
+        "levels": spec.get("levels", 1) if spec["kind"] == "manager" else None,
+        "field": spec.get("field", ""),
+        "mode": node.get("mode", "all"),
+        "ratio_percent": ratio.get("percent"),
+        "deadline_hours": node.get("deadline_hours"),
+    }
+
+
+def rows_from_flow(flow: dict[str, Any]) -> tuple[list[dict], list[dict]] | None:
+    """The designer's step and branch rows for a flow, or None when the rows cannot show it."""
+    nodes = {n.get("id"): n for n in flow.get("nodes", []) if isinstance(n, dict)}
+    start = next((n for n in nodes.values() if n.get("type") == "start"), None)
+    end = next((n for n in nodes.values() if n.get("type") == "end"), None)
+    if start is None or end is None:
+        return None
+    conditions = [n for n in nodes.values() if n.get("type") == "condition"]
+    if len(conditions) > 1:
+        return None
+    stop = {end["id"]} | {c["id"] for c in conditions}
+    before = _linear(nodes, start.get("next"), stop)
+    if before is None:
+        return None
+    placed = [(n, "before") for n in before]
+    branch_rows: list[dict] = []
+    if conditions:
+        split = conditions[0]
+        if (before[-1].get("next") if before else start.get("next")) != split["id"]:
+            return None
+        targets = [b.get("next") for b in split.get("branches", [])] + [split.get("default")]
+        paths = [_path(nodes, t) for t in targets]
+        join = next((n for n in paths[-1] if all(n in p for p in paths)), end["id"])
+        after = _linear(nodes, join, {end["id"]})
+        if after is None:
+            return None
+        for i, (branch, target) in enumerate(zip(split.get("branches", []), targets, strict=False), start=1):
+            rules = branch.get("when") or []
+            if len(rules) != 1:
+                return None
+            rule = rules[0]
+            value = rule.get("value")
+            steps = _linear(nodes, target, {join})
+            if steps is None:
+                return None
+            placed += [(n, f"b{i}") for n in steps]
+            department = value if rule.get("field") == SUBMITTER_DEPARTMENT else None
+            branch_rows.append(
+                {
+                    "name": branch.get("name", ""),
+                    "field": rule.get("field", ""),
+                    "op": rule.get("op", "eq"),
+                    "value": ", ".join(map(str, value))
+                    if isinstance(value, list)
+                    else ("" if department else value),
+                    "department": department,
+                }
+            )
+        default = _linear(nodes, split.get("default"), {join})
+        if default is None:
+            return None
+        placed += [(n, "default") for n in default] + [(n, "after") for n in after]
+    step_rows = [_step_row(n, place) for n, place in placed]
+    if any(r is None for r in step_rows):
+        return None
+    return [r for r in step_rows if r is not None], branch_rows

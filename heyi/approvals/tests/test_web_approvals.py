@@ -1,0 +1,268 @@
+"""The approval pages: each renders for the people who use it, a decision through the page
+changes the request, and the designer saves a flow or shows the engine's reasons.
+
+The people and the leave template are the API tests' fixtures, imported by name."""
+
+# ruff: noqa: F811
+
+import datetime
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import make_member
+from heyi.approvals.errors import NotYourTask
+from heyi.approvals.models import ApprovalInstance, ApprovalTemplate, Delegation
+from heyi.approvals.services.instances import approval_instance_create
+from heyi.approvals.services.tasks import approval_task_approve
+
+from .test_api_approvals import boss, lead, leave, request_, staff  # noqa: F401
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _state(instance) -> str:
+    return ApprovalInstance.objects.get(pk=instance.pk).state
+
+
+def test_overview_and_inboxes_render(company, staff, lead, request_, web):
+    page = client_for(lead).get(reverse("approvals:overview"))
+    assert page.status_code == 200 and 'id="count-pending"' in page.content.decode()
+    assert "cycle-times" not in page.content.decode()
+    assert "cycle-times" in web.get(reverse("approvals:overview")).content.decode()
+    pending = client_for(lead).get(reverse("approvals:pending_list")).content.decode()
+    assert request_.number in pending and 'name="ids"' in pending
+    assert request_.number in client_for(staff).get(reverse("approvals:submitted_list")).content.decode()
+    for name in ("copied_list", "decided_list", "request_start", "delegation_list"):
+        assert client_for(staff).get(reverse(f"approvals:{name}")).status_code == 200
+
+
+def test_template_pages_need_the_designer_permission(company, staff, web, leave):
+    assert client_for(staff).get(reverse("approvals:template_list")).status_code == 403
+    assert client_for(staff).get(reverse("approvals:all_list")).status_code == 403
+    assert leave.name in web.get(reverse("approvals:template_list")).content.decode()
+    assert web.get(reverse("approvals:template_edit", args=[leave.pk])).status_code == 200
+    assert web.get(reverse("approvals:template_json", args=[leave.pk])).status_code == 200
+
+
+def test_detail_shows_the_flow_and_only_my_actions(company, staff, lead, request_):
+    url = reverse("approvals:instance_detail", args=[request_.pk])
+    mine = client_for(lead).get(url).content.decode()
+    assert 'data-node="lead" data-status="current"' in mine
+    assert 'data-node="boss" data-status="ahead"' in mine
+    assert reverse("approvals:instance_act", args=[request_.pk, "approve"]) in mine
+    theirs = client_for(staff).get(url).content.decode()
+    assert reverse("approvals:instance_act", args=[request_.pk, "approve"]) not in theirs
+    assert reverse("approvals:instance_act", args=[request_.pk, "withdraw"]) in theirs
+
+
+def test_another_company_sees_nothing(other_company, outsider, request_):
+    response = client_for(outsider).get(reverse("approvals:instance_detail", args=[request_.pk]))
+    assert response.status_code == 404
+
+
+def test_approve_and_reject_through_the_page(company, staff, lead, boss, request_):
+    act = reverse("approvals:instance_act", args=[request_.pk, "approve"])
+    response = client_for(lead).post(act, {"approve-comment": "同意", "approve-version": request_.version})
+    assert response.status_code == 302
+    request_.refresh_from_db()
+    assert request_.current_node == "boss"
+    detail = client_for(boss).get(reverse("approvals:instance_detail", args=[request_.pk])).content.decode()
+    assert "同意" in detail and 'data-node="lead" data-status="done"' in detail
+    reject = reverse("approvals:instance_act", args=[request_.pk, "reject"])
+    client_for(boss).post(reject, {"reject-comment": "", "reject-version": request_.version})
+    assert _state(request_) == "running"
+    client_for(boss).post(reject, {"reject-comment": "预算不足", "reject-version": request_.version})
+    assert _state(request_) == "rejected"
+
+
+def test_a_stale_page_changes_nothing(company, lead, request_):
+    act = reverse("approvals:instance_act", args=[request_.pk, "approve"])
+    response = client_for(lead).post(act, {"approve-version": request_.version - 1}, follow=True)
+    assert _state(request_) == "running" and request_.current_node == "lead"
+    assert response.status_code == 200
+
+
+def test_someone_elses_task_cannot_be_decided_on_the_page(company, web, request_):
+    act = reverse("approvals:instance_act", args=[request_.pk, "approve"])
+    response = web.post(act, {}, follow=True)
+    assert str(NotYourTask.default_message) in [str(m) for m in response.context["messages"]]
+    assert _state(request_) == "running"
+
+
+def test_return_to_submitter_and_resubmit_through_the_pages(company, staff, lead, request_):
+    act = reverse("approvals:instance_act", args=[request_.pk, "return"])
+    client_for(lead).post(act, {"return-to": "submitter", "return-comment": "补充事由"})
+    assert _state(request_) == "returned"
+    url = reverse("approvals:request_resubmit", args=[request_.pk])
+    assert client_for(staff).get(url).status_code == 200
+    request_.refresh_from_db()
+    response = client_for(staff).post(url, {"v_days": "1", "v_reason": "看病", "version": request_.version})
+    assert response.status_code == 302
+    request_.refresh_from_db()
+    assert request_.state == "running" and request_.values["reason"] == "看病"
+
+
+def test_batch_approve_from_the_inbox(company, staff, lead, leave, request_):
+    second = approval_instance_create(actor=staff, company=company, template=leave, values={"days": "4"})
+    client_for(lead).post(reverse("approvals:batch_approve"), {"ids": [str(request_.pk), str(second.pk)]})
+    for instance in (request_, second):
+        instance.refresh_from_db()
+        assert instance.current_node == "boss"
+
+
+def test_new_request_from_a_template(company, staff, leave):
+    url = reverse("approvals:request_create", args=[leave.pk])
+    page = client_for(staff).get(url)
+    assert page.status_code == 200 and "v_days" in page.content.decode()
+    bad = client_for(staff).post(url, {"title": "请假", "v_days": ""})
+    assert bad.status_code == 400 and not ApprovalInstance.objects.filter(template=leave).exists()
+    response = client_for(staff).post(url, {"title": "请假", "v_days": "2", "v_reason": "休息"})
+    assert response.status_code == 302
+    instance = ApprovalInstance.objects.get(template=leave)
+    assert instance.values == {"days": "2", "reason": "休息"} and instance.submitter == staff
+
+
+def _management(prefix: str, total: int, initial: int = 0) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial)}
+
+
+def test_designer_saves_a_flow_with_a_condition_split(company, web, lead, boss):
+    data = {
+        "code": "expense",
+        "name": "费用报销",
+        "empty_approver": "skip",
+        "dedupe": "on",
+        "is_active": "on",
+        **_management("fields", 2),
+        "fields-0-key": "amount",
+        "fields-0-label": "金额",
+        "fields-0-type": "money",
+        "fields-0-required": "on",
+        "fields-1-key": "kind",
+        "fields-1-label": "类别",
+        "fields-1-type": "choice",
+        "fields-1-choices": "差旅\n招待",
+        **_management("branches", 1),
+        "branches-0-name": "大额",
+        "branches-0-field": "amount",
+        "branches-0-op": "gt",
+        "branches-0-value": "5000",
+        **_management("steps", 2),
+        "steps-0-place": "before",
+        "steps-0-kind": "approve",
+        "steps-0-name": "主管",
+        "steps-0-approver_kind": "user",
+        "steps-0-users": [str(lead.pk)],
+        "steps-0-mode": "all",
+        "steps-1-place": "b1",
+        "steps-1-kind": "approve",
+        "steps-1-name": "总经理",
+        "steps-1-approver_kind": "user",
+        "steps-1-users": [str(boss.pk)],
+        "steps-1-mode": "any",
+    }
+    response = web.post(reverse("approvals:template_create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    template = ApprovalTemplate.objects.get(company=company, code="expense")
+    flow = template.current_version.flow
+    split = next(n for n in flow["nodes"] if n["type"] == "condition")
+    assert split["branches"][0]["when"] == [{"field": "amount", "op": "gt", "value": "5000"}]
+    assert template.current_version.form[1]["choices"] == ["差旅", "招待"]
+    staff_user = make_member(company, "clerk")
+    big = approval_instance_create(
+        actor=staff_user, company=company, template=template, values={"amount": "8000"}
+    )
+    small = approval_instance_create(
+        actor=staff_user, company=company, template=template, values={"amount": "100"}
+    )
+    assert len(big.path) == 4 and len(small.path) == 3
+    page = web.get(reverse("approvals:template_edit", args=[template.pk])).content.decode()
+    assert "5000" in page and "总经理" in page
+
+
+def test_designer_shows_the_engines_reasons_and_saves_nothing(company, web):
+    data = {
+        "code": "broken",
+        "name": "坏",
+        "empty_approver": "skip",
+        **_management("fields", 1),
+        "fields-0-key": "kind",
+        "fields-0-label": "类别",
+        "fields-0-type": "choice",
+        **_management("branches", 0),
+        **_management("steps", 1),
+        "steps-0-place": "before",
+        "steps-0-kind": "approve",
+        "steps-0-approver_kind": "role",
+        "steps-0-role": "",
+        "steps-0-mode": "all",
+    }
+    response = web.post(reverse("approvals:template_create"), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'class="help is-danger"' in body or "notification is-danger" in body
+    assert not ApprovalTemplate.objects.filter(company=company, code="broken").exists()
+
+
+def test_designer_add_a_row_keeps_what_was_typed(company, web):
+    data = {
+        "code": "x",
+        "name": "草稿",
+        "empty_approver": "skip",
+        "add_fields": "1",
+        **_management("fields", 1),
+    }
+    data.update({"fields-0-key": "a", "fields-0-label": "甲", "fields-0-type": "text"})
+    data.update({**_management("branches", 0), **_management("steps", 0)})
+    response = web.post(reverse("approvals:template_create"), data)
+    body = response.content.decode()
+    assert 'name="fields-1-key"' in body and "甲" in body
+    assert not ApprovalTemplate.objects.filter(company=company, code="x").exists()
+
+
+def test_json_view_saves_a_new_version(company, web, leave):
+    current = leave.current_version
+    flow = dict(current.flow, dedupe=False)
+
+    response = web.post(
+        reverse("approvals:template_json", args=[leave.pk]),
+        {"form": json.dumps(current.form), "flow": json.dumps(flow), "version": leave.version},
+    )
+    assert response.status_code == 302
+    leave.refresh_from_db()
+    assert leave.current_version.number == 2 and leave.current_version.flow["dedupe"] is False
+
+
+def test_delegation_page(company, boss, lead, staff, leave):
+    client = client_for(boss)
+    today = datetime.date.today()
+    client.post(
+        reverse("approvals:delegation_list"),
+        {
+            "deputy": str(lead.pk),
+            "start": today.isoformat(),
+            "end": (today + datetime.timedelta(days=2)).isoformat(),
+        },
+    )
+    delegation = Delegation.objects.get(company=company, user=boss)
+    assert delegation.deputy == lead and delegation.is_active
+    instance = approval_instance_create(actor=staff, company=company, template=leave, values={"days": "1"})
+    approval_task_approve(actor=lead, company=company, instance=instance)
+    client.post(reverse("approvals:delegation_end", args=[delegation.pk]))
+    delegation.refresh_from_db()
+    assert not delegation.is_active
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_pages_render_in_both_languages(company, staff, lead, request_, lang):
+    client = client_for(lead)
+    client.cookies["django_language"] = lang
+    assert client.get(reverse("approvals:instance_detail", args=[request_.pk])).status_code == 200
+    assert client.get(reverse("approvals:pending_list")).status_code == 200
