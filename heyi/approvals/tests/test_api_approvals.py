@@ -397,3 +397,22 @@ def test_cycle_times_from_the_event_history(api, company, request_, lead, boss):
     rows = api.get("/approval-cycle-times").json()
     assert [(r["code"], r["count"]) for r in rows] == [("leave", 1)]
     assert rows[0]["median_seconds"] >= 0 and rows[0]["p90_seconds"] >= rows[0]["median_seconds"]
+
+
+def test_pending_tasks_read_in_the_same_number_of_queries_however_many(api_as, company, staff, leave, lead):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(lead, company)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/approval-tasks").status_code == 200
+        return len(captured)
+
+    approval_instance_create(actor=staff, company=company, template=leave, values={"days": "1"})
+    queries()  # the token's first use is written down once
+    few = queries()
+    for _ in range(4):
+        approval_instance_create(actor=staff, company=company, template=leave, values={"days": "1"})
+    assert queries() == few
