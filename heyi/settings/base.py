@@ -24,6 +24,7 @@ HEYI_APPS = [
     "heyi.purchasing",
     "heyi.sales",
     "heyi.finance",
+    "heyi.hr",
 ]
 
 INSTALLED_APPS = [

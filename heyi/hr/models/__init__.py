@@ -1,0 +1,3 @@
+from .leave import LeaveBalance, LeaveRequest, LeaveType
+
+__all__ = ["LeaveBalance", "LeaveRequest", "LeaveType"]
