@@ -20,12 +20,13 @@ from . import access, selectors
 from .models import ApprovalInstance, ApprovalTask, Delegation
 from .schemas import (
     AddSignerIn,
+    ApprovalCommentIn,
     ApprovalDetailOut,
     ApprovalIn,
     ApprovalOut,
+    ApprovalTransferIn,
     BatchApproveIn,
     BatchApproveOut,
-    CommentIn,
     CycleTimeOut,
     DecisionIn,
     DelegationIn,
@@ -36,7 +37,6 @@ from .schemas import (
     TemplateIn,
     TemplateOut,
     TemplatePatch,
-    TransferIn,
     WithdrawIn,
 )
 from .services import delegations, instances, tasks, templates
@@ -276,7 +276,7 @@ def approval_return(request: HttpRequest, approval_id: uuid.UUID, payload: Retur
 
 
 @router.post("/approvals/{approval_id}/transfer", response={200: _Detail, **ERRORS})
-def approval_transfer(request: HttpRequest, approval_id: uuid.UUID, payload: TransferIn):
+def approval_transfer(request: HttpRequest, approval_id: uuid.UUID, payload: ApprovalTransferIn):
     target = _member(request, payload.to_user_id)
     return _act(
         request,
@@ -344,7 +344,7 @@ def approval_resubmit(request: HttpRequest, approval_id: uuid.UUID, payload: Res
 
 
 @router.post("/approvals/{approval_id}/comment", response={200: _Detail, **ERRORS})
-def approval_comment(request: HttpRequest, approval_id: uuid.UUID, payload: CommentIn):
+def approval_comment(request: HttpRequest, approval_id: uuid.UUID, payload: ApprovalCommentIn):
     """A comment in the decision log, with files attached to the request (`/attachments`)."""
     return _act(
         request,

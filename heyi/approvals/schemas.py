@@ -182,7 +182,7 @@ class ReturnIn(Schema):
     version: int | None = None
 
 
-class TransferIn(Schema):
+class ApprovalTransferIn(Schema):
     to_user_id: uuid.UUID
     comment: str = Comment
     version: int | None = None
@@ -205,7 +205,7 @@ class ResubmitIn(Schema):
     version: int | None = None
 
 
-class CommentIn(Schema):
+class ApprovalCommentIn(Schema):
     comment: str = Field(..., max_length=2000)
     attachments: list[uuid.UUID] = Field(default_factory=list, max_length=50)
 

@@ -123,7 +123,7 @@ def _load_apps(company: Company, people: dict) -> None:
 def _load_second_company() -> None:
     """A second tenant, for trying isolation by hand: its own admin, its own data."""
     company = company_create(
-        actor=None, name="另一家贸易有限公司", code=SECOND_CODE, modules_on=[modules.ERP]
+        actor=None, name="另一家贸易有限公司", code=SECOND_CODE, modules_on=[modules.ERP, modules.OA]
     )
     admin2 = _user("admin2", "另一家管理员", "other.heyi.local")
     membership_add(actor=None, company=company, user=admin2, role_codes=["admin"])
