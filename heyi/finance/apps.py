@@ -8,5 +8,5 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
 
     def ready(self) -> None:
-        from . import events, permissions, postings, records  # noqa: F401  (events, grants, stock postings, records)
+        from . import approval, events, permissions, postings, records  # noqa: F401  (approvable documents, events, grants, stock postings, records)
         from .views import documents, ledger, payments, reports  # noqa: F401  (each area registers its navigation)

@@ -1,17 +1,28 @@
 """Demo books for 示例科技有限公司: capital paid in, the opening stock contributed by the
 owners, a month's rent and salaries, a closed month, a draft voucher waiting for review;
 invoices for the shipped deliveries (paid, partly paid, open), a credit note for the return,
-supplier bills for the receipts (one paid), expense claims paid, approved and in draft."""
+supplier bills for the receipts (one paid), expense claims paid, approved and in draft; with OA
+on, approval templates for payments and expense claims, a large supplier payment signed by one
+of two finance people and a claim approved by the manager and finance."""
 
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
-from heyi.platform.models import Company
+from heyi.approvals.models import ApprovalInstance
+from heyi.approvals.services.tasks import approval_task_approve
+from heyi.approvals.services.templates import approval_template_create, template_for_document
+from heyi.partners.models import Partner
+from heyi.platform import modules
+from heyi.platform.access import module_enabled
+from heyi.platform.demo import DEMO_PASSWORD
+from heyi.platform.models import Company, User
+from heyi.platform.services.tenancy import employee_create, membership_add
 from heyi.purchasing.models import Receipt
 from heyi.sales.models import Delivery, SalesReturn
 
+from .approval import EXPENSE_CLAIM, PAYMENT
 from .models import Account, Payment, Period
 from .selectors import account_balance
 from .services.bills import bill_create_from_receipt
@@ -88,6 +99,8 @@ def load(company: Company, people: dict) -> None:
     period = period_of(company, opened)
     if period.state == Period.State.OPEN:
         period_close(actor=accountant, company=company, period=period)
+    if module_enabled(company, modules.OA) and {"employee", "sales_manager"} <= set(people["users"]):
+        _approvals(company, people, accountant, accounts, today)
 
 
 def _documents(company: Company, people: dict, accountant, accounts: dict, today: datetime.date) -> None:
@@ -171,3 +184,131 @@ def _documents(company: Company, people: dict, accountant, accounts: dict, today
             claim = expense_claim_submit(actor=claimant, company=company, claim=claim)
         if i == 0:
             expense_claim_pay(actor=accountant, company=company, claim=claim, account=bank, date=today)
+
+
+def _colleague(company: Company, people: dict, username: str, name: str, position: str) -> User:
+    """Another member of 财务部: payments over 50,000 yuan need two finance signatures besides
+    the accountant who prepares them."""
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"display_name": name, "email": f"{username}@demo.heyi.local"}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    membership_add(actor=None, company=company, user=user, role_codes=["finance"])
+    employee_create(
+        actor=people["admin"],
+        company=company,
+        name=name,
+        user=user,
+        department=people["departments"]["财务部"],
+        position=position,
+    )
+    return user
+
+
+def _step(node_id: str, name: str, nxt: str, mode: str, approvers: list[dict]) -> dict:
+    return {"id": node_id, "type": "approve", "name": name, "mode": mode, "approvers": approvers, "next": nxt}
+
+
+FINANCE = [{"kind": "role", "role": "finance"}]
+
+
+def _approvals(company: Company, people: dict, accountant, accounts: dict, today: datetime.date) -> None:
+    admin, users = people["admin"], people["users"]
+    if template_for_document(company, PAYMENT) is None:
+        approval_template_create(
+            actor=admin,
+            company=company,
+            code="supplier_payment",
+            name="付款审批",
+            category="财务",
+            document_type=PAYMENT,
+            description="供应商付款：超过 5 万元由两位财务会签，否则一位财务审批即可；客户收款无需审批。",
+            flow={
+                "empty_approver": "admin",
+                "nodes": [
+                    {"id": "start", "type": "start", "next": "kind"},
+                    {
+                        "id": "kind",
+                        "type": "condition",
+                        "name": "类型与金额",
+                        "branches": [
+                            {
+                                "name": "客户收款",
+                                "when": [
+                                    {"field": "kind", "op": "eq", "value": Payment.Kind.CUSTOMER_RECEIPT}
+                                ],
+                                "next": "end",
+                            },
+                            {
+                                "name": "超过 5 万元",
+                                "when": [{"field": "amount", "op": "gt", "value": "50000"}],
+                                "next": "countersign",
+                            },
+                        ],
+                        "default": "orsign",
+                    },
+                    _step("countersign", "财务会签", "end", "all", FINANCE),
+                    _step("orsign", "财务审批", "end", "any", FINANCE),
+                    {"id": "end", "type": "end"},
+                ],
+            },
+        )
+    if template_for_document(company, EXPENSE_CLAIM) is None:
+        approval_template_create(
+            actor=admin,
+            company=company,
+            code="expense_claim",
+            name="报销审批",
+            category="财务",
+            document_type=EXPENSE_CLAIM,
+            description="直属上级审批，再由财务审核。",
+            flow={
+                "empty_approver": "admin",
+                "nodes": [
+                    {"id": "start", "type": "start", "next": "manager"},
+                    _step("manager", "直属上级", "finance", "all", [{"kind": "manager", "levels": 1}]),
+                    _step("finance", "财务审核", "end", "any", FINANCE),
+                    {"id": "end", "type": "end"},
+                ],
+            },
+        )
+    manager = _colleague(company, people, "finance_manager", "何经理", "财务经理")
+    _colleague(company, people, "cashier", "林出纳", "出纳")
+
+    def request_of(document_type: str, document) -> ApprovalInstance:
+        return ApprovalInstance.objects.get(
+            company=company, document_type=document_type, document_id=str(document.pk)
+        )
+
+    # An advance to a supplier for next quarter's parts: 何经理 has signed, 林出纳 has not yet.
+    supplier = Partner.objects.filter(company=company, is_supplier=True).order_by("name").first()
+    if supplier is not None:
+        advance = payment_create(
+            actor=accountant,
+            company=company,
+            kind=Payment.Kind.SUPPLIER_PAYMENT,
+            partner=supplier,
+            payment_date=today,
+            amount=D("60000.00"),
+            account=accounts["1002"],
+            reference="预付下季度备料款",
+        )
+        payment_submit(actor=accountant, company=company, payment=advance)
+        approval_task_approve(
+            actor=manager, company=company, instance=request_of(PAYMENT, advance), comment="同意"
+        )
+    # 陈员工's taxi fares: approved by 张经理 and by 钱会计, posted, waiting to be paid.
+    claimant = users["employee"]
+    taxi = expense_claim_create(
+        actor=claimant,
+        company=company,
+        description="客户拜访市内交通",
+        claim_date=today,
+        lines=[{"account": accounts["560202"], "description": "出租车费", "amount": D("236.00")}],
+    )
+    expense_claim_submit(actor=claimant, company=company, claim=taxi)
+    request = request_of(EXPENSE_CLAIM, taxi)
+    approval_task_approve(actor=users["sales_manager"], company=company, instance=request, comment="情况属实")
+    approval_task_approve(actor=accountant, company=company, instance=request, comment="票据齐全")

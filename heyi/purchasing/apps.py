@@ -8,6 +8,6 @@ class PurchasingConfig(AppConfig):
     verbose_name = _("Purchasing")
 
     def ready(self) -> None:
-        from . import events, permissions, records  # noqa: F401  (event types, role grants, registrations)
+        from . import approval, events, permissions, records  # noqa: F401  (approvable documents, event types, role grants, registrations)
 
         events.subscribe_handlers()

@@ -1,5 +1,7 @@
 """Demo purchasing for 示例科技有限公司: price history, requisitions, open orders, a receipt
-with a rejected part. The second demo company buys nothing yet."""
+with a rejected part; with OA on, approval templates for requisitions and orders, a large
+requisition waiting for the general manager and a small one approved by the manager. The second
+demo company buys nothing yet."""
 
 import datetime
 from decimal import Decimal
@@ -7,12 +9,19 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from heyi.approvals.models import ApprovalInstance
+from heyi.approvals.services.tasks import approval_task_approve
+from heyi.approvals.services.templates import approval_template_create, template_for_document
 from heyi.catalog.models import Product
 from heyi.inventory.models import Warehouse
 from heyi.partners.models import Partner
-from heyi.platform.demo import SECOND_CODE
-from heyi.platform.models import Company
+from heyi.platform import modules
+from heyi.platform.access import module_enabled
+from heyi.platform.demo import DEMO_PASSWORD, SECOND_CODE
+from heyi.platform.models import Company, Employee, User
+from heyi.platform.services.tenancy import department_update, employee_create, employee_update, membership_add
 
+from .approval import ORDER, REQUISITION
 from .services.orders import (
     OrderLineIn,
     purchase_order_close,
@@ -134,3 +143,158 @@ def load(company: Company, people: dict) -> None:
             ],
         )
         receipt_confirm(actor=keeper, company=company, receipt=receipt)
+        if module_enabled(company, modules.OA) and {"employee", "sales_manager"} <= set(users):
+            _approvals(company, people, products)
+
+
+def _purchasing_manager(company: Company, people: dict) -> Employee:
+    """采购部 gets a head, who approves orders and is 孙采购's manager."""
+    admin, department = people["admin"], people["departments"]["采购部"]
+    user, created = User.objects.get_or_create(
+        username="purchasing_manager",
+        defaults={"display_name": "刘经理", "email": "purchasing_manager@demo.heyi.local"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    membership_add(actor=None, company=company, user=user, role_codes=["purchasing"])
+    head = employee_create(
+        actor=admin,
+        company=company,
+        name="刘经理",
+        user=user,
+        department=department,
+        position="采购经理",
+        manager=people["employees"].get("admin"),
+    )
+    department_update(
+        actor=admin, company=company, department=department, data={"manager": head}, version=None
+    )
+    buyer = people["employees"].get("purchasing")
+    if buyer is not None:
+        employee_update(actor=admin, company=company, employee=buyer, data={"manager": head}, version=None)
+    return head
+
+
+def _approvals(company: Company, people: dict, products: dict) -> None:
+    admin, users = people["admin"], people["users"]
+    if template_for_document(company, REQUISITION) is None:
+        approval_template_create(
+            actor=admin,
+            company=company,
+            code="purchase_requisition",
+            name="请购审批",
+            category="采购",
+            document_type=REQUISITION,
+            description="部门负责人审批；预估金额超过 5 万元再经总经理审批；抄送采购部。",
+            flow={
+                "empty_approver": "admin",
+                "nodes": [
+                    {"id": "start", "type": "start", "next": "head"},
+                    {
+                        "id": "head",
+                        "type": "approve",
+                        "name": "部门负责人",
+                        "approvers": [{"kind": "manager", "levels": 1}],
+                        "next": "amount",
+                    },
+                    {
+                        "id": "amount",
+                        "type": "condition",
+                        "name": "金额",
+                        "branches": [
+                            {
+                                "name": "超过 5 万元",
+                                "when": [{"field": "amount", "op": "gt", "value": "50000"}],
+                                "next": "gm",
+                            }
+                        ],
+                        "default": "copy",
+                    },
+                    {
+                        "id": "gm",
+                        "type": "approve",
+                        "name": "总经理",
+                        "approvers": [{"kind": "role", "role": "admin"}],
+                        "next": "copy",
+                    },
+                    {
+                        "id": "copy",
+                        "type": "cc",
+                        "name": "抄送采购部",
+                        "recipients": [{"kind": "role", "role": "purchasing"}],
+                        "next": "end",
+                    },
+                    {"id": "end", "type": "end"},
+                ],
+            },
+        )
+    if template_for_document(company, ORDER) is None:
+        head = _purchasing_manager(company, people)
+        approval_template_create(
+            actor=admin,
+            company=company,
+            code="purchase_order",
+            name="采购订单审批",
+            category="采购",
+            document_type=ORDER,
+            description="采购经理审批；含税金额超过 10 万元再经财务审批。",
+            flow={
+                "empty_approver": "admin",
+                "nodes": [
+                    {"id": "start", "type": "start", "next": "purchasing"},
+                    {
+                        "id": "purchasing",
+                        "type": "approve",
+                        "name": "采购经理",
+                        "approvers": [{"kind": "department_head", "department": str(head.department_id)}],
+                        "next": "amount",
+                    },
+                    {
+                        "id": "amount",
+                        "type": "condition",
+                        "name": "金额",
+                        "branches": [
+                            {
+                                "name": "超过 10 万元",
+                                "when": [{"field": "amount", "op": "gt", "value": "100000"}],
+                                "next": "finance",
+                            }
+                        ],
+                        "default": "end",
+                    },
+                    {
+                        "id": "finance",
+                        "type": "approve",
+                        "name": "财务",
+                        "mode": "any",
+                        "approvers": [{"kind": "role", "role": "finance"}],
+                        "next": "end",
+                    },
+                    {"id": "end", "type": "end"},
+                ],
+            },
+        )
+    # 陈员工 asks for a year of toner (waiting for 王总) and for paper (approved by 张经理).
+    clerk, manager = users["employee"], users["sales_manager"]
+    toner = purchase_requisition_create(
+        actor=clerk,
+        company=company,
+        notes="全年打印耗材集中采购",
+        lines=[
+            RequisitionLineIn(
+                product=products["CON-TN-CF228"], quantity=D(200), unit_price=D("318"), reason="全年硒鼓用量"
+            )
+        ],
+    )
+    paper = purchase_requisition_create(
+        actor=clerk,
+        company=company,
+        lines=[RequisitionLineIn(product=products["CON-A4-70G"], quantity=D(20), reason="展会资料打印")],
+    )
+    for requisition in (toner, paper):
+        purchase_requisition_submit(actor=clerk, company=company, requisition=requisition)
+        request = ApprovalInstance.objects.get(
+            company=company, document_type=REQUISITION, document_id=str(requisition.pk)
+        )
+        approval_task_approve(actor=manager, company=company, instance=request, comment="同意")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from heyi.approvals.selectors_documents import approval_of_document
 from heyi.inventory.access import access_stock_alert
 from heyi.inventory.models import StockAlert
 from heyi.inventory.selectors import stock_alert_list
@@ -32,6 +33,7 @@ from heyi.platform.webkit import (
 )
 
 from . import access, selectors
+from .approval import ORDER, REQUISITION
 from .forms import (
     InspectionLineForm,
     OrderForm,
@@ -58,6 +60,14 @@ def _q(value: Decimal | None) -> str:
 
 def _post(url: str, label: Any, css: str = "") -> dict:
     return {"label": label, "url": url, "method": "post", "css": css}
+
+
+def _approval_sections(request: HttpRequest, document_type: str, document: Any) -> list[dict]:
+    """The document's latest approval request and its decisions, when it went through one."""
+    approval = approval_of_document(request.company, document_type, document.pk)
+    if approval is None:
+        return []
+    return [{"title": _("Approval"), "template": "approvals/_document_approval.html", "approval": approval}]
 
 
 class LineFormSet(django_forms.BaseFormSet):
@@ -302,7 +312,8 @@ def requisition_detail(request: HttpRequest, pk) -> HttpResponse:
                 ],
                 "text_columns": 4,
                 "rows": rows,
-            }
+            },
+            *_approval_sections(request, REQUISITION, requisition),
         ],
     )
 
@@ -579,6 +590,7 @@ def order_detail(request: HttpRequest, pk) -> HttpResponse:
                     for r in order.receipts.all()
                 ],
             },
+            *_approval_sections(request, ORDER, order),
         ],
     )
 

@@ -219,8 +219,8 @@ def _transition(actor: User | None, company: Company, claim: ExpenseClaim, new: 
 
 
 def expense_claim_submit(*, actor: User, company: Company, claim: ExpenseClaim) -> ExpenseClaim:
-    """Send a draft through the approval seam: approved and posted at once today, `submitted`
-    while a future approval flow decides."""
+    """Send a draft through the approval seam: approved and posted at once when no approval flow
+    applies, `submitted` while one decides."""
     _may_claim(actor, company)
     with transaction.atomic():
         locked = _locked(actor, company, claim)
@@ -281,7 +281,7 @@ def expense_claim_approve(*, actor: User | None, company: Company, claim: Expens
 
 
 def expense_claim_reject(*, actor: User | None, company: Company, claim: ExpenseClaim) -> ExpenseClaim:
-    """The approval engine's callback on a rejection: the claim goes back to draft."""
+    """The approval engine's callback on a rejection or a withdrawal: the claim goes back to draft."""
     with transaction.atomic():
         locked = _by_engine(company, claim)
         _transition(actor, company, locked, State.DRAFT)

@@ -1,5 +1,6 @@
 """The demo company keeps books: capital, stock in the books, expenses, a closed month, a draft."""
 
+from heyi.approvals.models import ApprovalInstance
 from heyi.finance.books import books_differences
 from heyi.finance.models import ExpenseClaim, Invoice, Payment, Period, Voucher
 from heyi.finance.selectors import account_balance
@@ -29,3 +30,8 @@ def test_the_demo_books_balance_and_hold_the_stock(db):
         "draft",
     }
     assert books_differences() == []
+    payment = Payment.objects.get(company=company, state=Payment.State.SUBMITTED)
+    request = ApprovalInstance.objects.get(company=company, document_id=str(payment.pk))
+    assert request.state == "running" and request.tasks.filter(state="pending").count() == 1
+    claims = ApprovalInstance.objects.filter(company=company, document_type="finance.expense_claim")
+    assert ExpenseClaim.objects.get(pk=claims.get(state="approved").document_id).state == "approved"

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import make_member
+from heyi.approvals.services.tasks import approval_task_approve, approval_task_reject
+from heyi.approvals.services.templates import approval_template_create
 from heyi.finance import approval
 from heyi.finance.access import access_expense_claim, expense_claims_visible
 from heyi.finance.errors import PeriodClosed
@@ -14,15 +16,14 @@ from heyi.finance.models import Account, ExpenseClaim, VoucherLine
 from heyi.finance.selectors import account_balance
 from heyi.finance.services.common import finance_settings
 from heyi.finance.services.expenses import (
-    expense_claim_approve,
     expense_claim_cancel,
     expense_claim_create,
     expense_claim_pay,
-    expense_claim_reject,
     expense_claim_submit,
     expense_claim_update,
 )
 from heyi.finance.services.periods import period_close, period_of
+from heyi.finance.tests.test_payments import one_step, request_of
 from heyi.platform.errors import InvalidTransition, NotFound, NotPermitted, StaleVersion, ValidationFailed
 from heyi.platform.models import Employee
 from heyi.platform.services.tenancy import department_create
@@ -219,22 +220,23 @@ def test_a_cancelled_draft_cannot_be_submitted(company, books, zhang):
     assert account_balance(company, "5602") == D("0.00")
 
 
-@pytest.fixture
-def approval_pending():
-    approval.install_gate(lambda **kw: approval.Decision.PENDING)
-    yield
-    approval.install_gate(None)
-
-
-def test_with_an_approval_flow_the_claim_waits_and_posts_on_approval(company, books, zhang, approval_pending):
+def test_with_an_approval_flow_the_claim_waits_and_posts_on_approval(company, admin, books, zhang):
+    approval_template_create(
+        actor=admin,
+        company=company,
+        code="claims",
+        name="报销审批",
+        document_type=approval.EXPENSE_CLAIM,
+        flow=one_step(admin),
+    )
     claim = claim_trip(company, zhang)
     expense_claim_submit(actor=zhang, company=company, claim=claim)
     claim.refresh_from_db()
     assert claim.state == "submitted" and claim.voucher is None
-    expense_claim_reject(actor=None, company=company, claim=claim)
+    approval_task_reject(actor=admin, company=company, instance=request_of(claim), comment="缺少酒店发票")
     claim.refresh_from_db()
     assert claim.state == "draft"
     expense_claim_submit(actor=zhang, company=company, claim=claim)
-    expense_claim_approve(actor=None, company=company, claim=claim)
+    approval_task_approve(actor=admin, company=company, instance=request_of(claim))
     claim.refresh_from_db()
     assert claim.state == "approved" and account_balance(company, "224101") == D("-1373.50")

@@ -8,6 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from heyi.approvals.models import ApprovalInstance
+from heyi.approvals.services.tasks import approval_task_approve, approval_task_reject
+from heyi.approvals.services.templates import approval_template_create
 from heyi.finance import approval
 from heyi.finance.errors import OverAllocation, PeriodClosed
 from heyi.finance.models import Account, Allocation, Invoice, Payment, Voucher, VoucherLine
@@ -21,8 +24,6 @@ from heyi.finance.services.payments import (
     payment_allocate_oldest,
     payment_cancel,
     payment_create,
-    payment_post,
-    payment_reject,
     payment_submit,
     payment_update,
 )
@@ -211,16 +212,15 @@ def test_a_cancelled_draft_never_posts(company, finance, customer, bank):
     assert receipt.state == "cancelled" and account_balance(company, "1002") == D("0.00")
 
 
-@pytest.fixture
-def approval_pending():
-    approval.install_gate(lambda **kw: approval.Decision.PENDING)
-    yield
-    approval.install_gate(None)
-
-
-def test_with_an_approval_flow_a_payment_waits_and_posts_on_approval(
-    company, finance, supplier, bank, approval_pending
-):
+def test_with_an_approval_flow_a_payment_waits_and_posts_on_approval(company, admin, finance, supplier, bank):
+    approval_template_create(
+        actor=admin,
+        company=company,
+        code="payments",
+        name="付款审批",
+        document_type=approval.PAYMENT,
+        flow=one_step(admin),
+    )
     payment = payment_create(
         actor=finance,
         company=company,
@@ -233,13 +233,33 @@ def test_with_an_approval_flow_a_payment_waits_and_posts_on_approval(
     payment_submit(actor=finance, company=company, payment=payment)
     payment.refresh_from_db()
     assert (payment.state, payment.number) == ("submitted", "")
-    payment_reject(actor=None, company=company, payment=payment)
+    approval_task_reject(actor=admin, company=company, instance=request_of(payment), comment="先核对发票")
     payment.refresh_from_db()
-    assert payment.state == "draft"
+    assert payment.state == "draft" and account_balance(company, "1002") == D("0.00")
     payment_submit(actor=finance, company=company, payment=payment)
-    payment_post(actor=None, company=company, payment=payment)
+    approval_task_approve(actor=admin, company=company, instance=request_of(payment))
     payment.refresh_from_db()
     assert payment.state == "posted" and account_balance(company, "1002") == D("-900.00")
+
+
+def one_step(approver) -> dict:
+    return {
+        "nodes": [
+            {"id": "start", "type": "start", "next": "boss"},
+            {
+                "id": "boss",
+                "type": "approve",
+                "name": "总经理",
+                "approvers": [{"kind": "user", "user": str(approver.pk)}],
+                "next": "end",
+            },
+            {"id": "end", "type": "end"},
+        ]
+    }
+
+
+def request_of(document) -> ApprovalInstance:
+    return ApprovalInstance.objects.get(document_id=str(document.pk), state="running")
 
 
 # Allocation: which invoices the money settles

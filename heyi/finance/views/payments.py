@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from heyi.approvals.selectors_documents import approval_of_document
 from heyi.platform import access as platform_access
 from heyi.platform import modules
 from heyi.platform.errors import DomainError, NotFound, NotPermitted
@@ -49,6 +50,7 @@ from ..access import (
     payments_visible,
     sees_all_expense_claims,
 )
+from ..approval import EXPENSE_CLAIM, PAYMENT
 from ..forms_payments import ExpenseClaimForm, ExpenseClaimLineForm, ExpenseClaimPayForm, PaymentForm
 from ..models import ExpenseClaim, Invoice, Payment
 from ..permissions import CLAIM_EXPENSE, MANAGE_PAYMENT, VIEW
@@ -263,6 +265,7 @@ def payment_detail(request: HttpRequest, pk) -> HttpResponse:
                 "oldest_url": reverse("finance:payment_allocate_oldest", args=[pk]),
             }
         )
+    sections += _approval_sections(request, PAYMENT, payment)
     return detail_page(
         request,
         obj=payment,
@@ -275,6 +278,14 @@ def payment_detail(request: HttpRequest, pk) -> HttpResponse:
         back_url=reverse("finance:payment_list"),
         sections=sections,
     )
+
+
+def _approval_sections(request: HttpRequest, document_type: str, document: Any) -> list[dict]:
+    """The document's latest approval request and its decisions, when it went through one."""
+    approval = approval_of_document(request.company, document_type, document.pk)
+    if approval is None:
+        return []
+    return [{"title": _("Approval"), "template": "approvals/_document_approval.html", "approval": approval}]
 
 
 def _planned_rows(request: HttpRequest, payment: Payment) -> list[tuple]:
@@ -588,7 +599,8 @@ def expense_claim_detail(request: HttpRequest, pk) -> HttpResponse:
                 "headers": ["#", _("Expense account"), _("Description"), _("Amount")],
                 "rows": rows,
                 "total": _amount(claim.total_amount),
-            }
+            },
+            *_approval_sections(request, EXPENSE_CLAIM, claim),
         ],
     )
 

@@ -28,7 +28,7 @@ class PurchaseRequisition(Versioned, Owned, CompanyOwned):
 
     TRANSITIONS: ClassVar[dict[str, Iterable[str]]] = {
         Status.DRAFT: {Status.SUBMITTED, Status.CANCELLED},
-        Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.CANCELLED},
+        Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.DRAFT, Status.CANCELLED},
         Status.APPROVED: {Status.ORDERED, Status.CANCELLED},
         Status.REJECTED: {Status.DRAFT, Status.CANCELLED},
         Status.ORDERED: set(),

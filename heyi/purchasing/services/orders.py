@@ -217,8 +217,8 @@ def _transition(actor: User | None, company: Company, order: PurchaseOrder, new:
 
 
 def purchase_order_confirm(*, actor: User, company: Company, order: PurchaseOrder) -> PurchaseOrder:
-    """Confirm a draft through the approval seam: confirmed at once today, `submitted` while a
-    future approval flow decides."""
+    """Confirm a draft through the approval seam: confirmed at once when no approval flow
+    applies, `submitted` while one decides."""
     check(actor, company, CONFIRM_ORDER)
     with transaction.atomic():
         locked = access_order(user=actor, company=company, id=order.pk, for_update=True)
@@ -279,7 +279,7 @@ def purchase_order_approve(*, actor: User | None, company: Company, order: Purch
 
 
 def purchase_order_reject(*, actor: User | None, company: Company, order: PurchaseOrder) -> PurchaseOrder:
-    """The approval engine's callback on a rejection: the order goes back to draft."""
+    """The approval engine's callback on a rejection or a withdrawal: the order goes back to draft."""
     check(None, company)
     with transaction.atomic():
         locked = PurchaseOrder.objects.select_for_update().get(company=company, pk=order.pk)

@@ -143,7 +143,7 @@ def purchase_requisition_update(
 def purchase_requisition_submit(
     *, actor: User, company: Company, requisition: PurchaseRequisition
 ) -> PurchaseRequisition:
-    """Send a draft for approval; the approval seam decides (today: approved at once)."""
+    """Send a draft for approval; approved at once when no approval flow applies."""
     check(actor, company, MANAGE_REQUISITION)
     with transaction.atomic():
         locked = access_requisition(user=actor, company=company, id=requisition.pk, for_update=True)
@@ -208,6 +208,18 @@ def purchase_requisition_reject(
         locked.decided_at = timezone.now()
         locked.decided_by = actor
         _transition(actor, company, locked, Status.REJECTED)
+    return locked
+
+
+def purchase_requisition_withdraw(
+    *, actor: User | None, company: Company, requisition: PurchaseRequisition
+) -> PurchaseRequisition:
+    """The approval engine's callback when the requester takes the request back: a draft again."""
+    check(None, company)
+    with transaction.atomic():
+        locked = PurchaseRequisition.objects.select_for_update().get(company=company, pk=requisition.pk)
+        locked.submitted_at = None
+        _transition(actor, company, locked, Status.DRAFT)
     return locked
 
 

@@ -2,12 +2,14 @@
 
 from django.test import override_settings
 
+from heyi.approvals.models import ApprovalInstance
 from heyi.inventory.models import StockBalance, Warehouse
 from heyi.inventory.selectors import stock_available, stock_differences
 from heyi.purchasing.models import PurchaseOrder, PurchaseRequisition, Receipt, SupplierPrice
 
 APPS_UP_TO_PURCHASING = [
     "heyi.platform",
+    "heyi.approvals",
     "heyi.partners",
     "heyi.catalog",
     "heyi.inventory",
@@ -37,3 +39,8 @@ def test_the_demo_company_has_price_history_open_orders_and_a_rejected_part(db):
         "the rejects in quarantine are not available"
     )
     assert stock_differences() == []
+    requests = ApprovalInstance.objects.filter(company=company, document_type="purchasing.requisition")
+    assert sorted(requests.values_list("state", flat=True)) == ["approved", "running"]
+    waiting = requests.get(state="running")
+    assert PurchaseRequisition.objects.get(pk=waiting.document_id).status == "submitted"
+    assert waiting.tasks.get(state="pending").assignee.username == "admin", "over 50,000: the general manager"

@@ -6,6 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
+from heyi.approvals.models import ApprovalInstance
+from heyi.approvals.services.tasks import approval_task_approve
+from heyi.approvals.services.templates import approval_template_create
 from heyi.inventory.events import StockShortage
 from heyi.inventory.models import StockAlert
 from heyi.platform.errors import InvalidTransition, NotPermitted, StaleVersion
@@ -16,7 +19,6 @@ from heyi.purchasing.models import PurchaseOrder, PurchaseRequisition
 from heyi.purchasing.selectors import best_supplier_price
 from heyi.purchasing.services.orders import (
     OrderLineIn,
-    purchase_order_approve,
     purchase_order_confirm,
     purchase_order_create,
     purchase_order_from_requisitions,
@@ -24,7 +26,6 @@ from heyi.purchasing.services.orders import (
 )
 from heyi.purchasing.services.requisitions import (
     RequisitionLineIn,
-    purchase_requisition_approve,
     purchase_requisition_create,
     purchase_requisition_from_alert,
     purchase_requisition_submit,
@@ -99,35 +100,47 @@ def test_a_stock_alert_proposes_up_to_the_reorder_point_once(company, buyer, ton
         purchase_requisition_from_alert(actor=buyer, company=company, alert=alert)
 
 
-def test_the_approval_seam_holds_documents_until_the_engine_decides(company, clerk, buyer, supplier, toner):
-    asked = []
-
-    def gate(*, actor, company, kind, document):
-        asked.append(kind)
-        return approval.Decision.PENDING
-
-    approval.install_gate(gate)
-    try:
-        requisition = purchase_requisition_create(
-            actor=clerk, company=company, lines=[RequisitionLineIn(product=toner, quantity=D(1))]
+def test_the_approval_seam_holds_documents_until_the_engine_decides(
+    company, admin, clerk, buyer, supplier, toner
+):
+    boss = {
+        "nodes": [
+            {"id": "start", "type": "start", "next": "boss"},
+            {
+                "id": "boss",
+                "type": "approve",
+                "name": "总经理",
+                "approvers": [{"kind": "user", "user": str(admin.pk)}],
+                "next": "end",
+            },
+            {"id": "end", "type": "end"},
+        ]
+    }
+    for code, kind in (("requisitions", approval.REQUISITION), ("orders", approval.ORDER)):
+        approval_template_create(
+            actor=admin, company=company, code=code, name=code, document_type=kind, flow=boss
         )
-        purchase_requisition_submit(actor=clerk, company=company, requisition=requisition)
-        requisition.refresh_from_db()
-        assert requisition.status == "submitted"
-        order = purchase_order_create(
-            actor=buyer, company=company, supplier=supplier, lines=[OrderLineIn(product=toner, quantity=D(1))]
-        )
-        purchase_order_confirm(actor=buyer, company=company, order=order)
-        order.refresh_from_db()
-        assert order.status == PurchaseOrder.Status.SUBMITTED
-        assert asked == [approval.REQUISITION, approval.ORDER]
-        purchase_requisition_approve(actor=buyer, company=company, requisition=requisition)
-        purchase_order_approve(actor=buyer, company=company, order=order)
-        requisition.refresh_from_db()
-        order.refresh_from_db()
-        assert (requisition.status, order.status) == ("approved", "confirmed")
-    finally:
-        approval.install_gate(None)
+    requisition = purchase_requisition_create(
+        actor=clerk, company=company, lines=[RequisitionLineIn(product=toner, quantity=D(1))]
+    )
+    purchase_requisition_submit(actor=clerk, company=company, requisition=requisition)
+    requisition.refresh_from_db()
+    assert requisition.status == "submitted"
+    order = purchase_order_create(
+        actor=buyer, company=company, supplier=supplier, lines=[OrderLineIn(product=toner, quantity=D(1))]
+    )
+    purchase_order_confirm(actor=buyer, company=company, order=order)
+    order.refresh_from_db()
+    assert order.status == PurchaseOrder.Status.SUBMITTED
+    requests = {r.document_type: r for r in ApprovalInstance.objects.filter(company=company)}
+    assert set(requests) == {approval.REQUISITION, approval.ORDER}
+    assert requests[approval.ORDER].values == {"amount": str(order.total_gross), "supplier": supplier.name}
+    for request in requests.values():
+        approval_task_approve(actor=admin, company=company, instance=request)
+    requisition.refresh_from_db()
+    order.refresh_from_db()
+    assert (requisition.status, order.status) == ("approved", "confirmed")
+    assert (requisition.decided_by, order.confirmed_by) == (admin, admin)
 
 
 def test_ordering_a_requisition_without_supplier_or_history_is_refused(company, clerk, buyer, toner):
