@@ -25,10 +25,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, eventbus
+from .. import access, eventbus, txcache
 from ..errors import ValidationFailed
 from ..models import Company, OutboxEvent, User, Webhook, WebhookDelivery
 from ..permissions import register_permissions
@@ -314,7 +316,16 @@ def webhook_delete(*, actor: User, company: Company, webhook: Webhook) -> None:
 
 
 def _company_has_webhooks(event: eventbus.DomainEvent | OutboxEvent) -> bool:
-    return Webhook.objects.filter(company_id=event.company_id, is_active=True).exists()
+    """Asked for every event published; answered once per company and transaction."""
+    return txcache.remembered(
+        ("webhooks", str(event.company_id)),
+        Webhook.objects.filter(company_id=event.company_id, is_active=True).exists,
+    )
+
+
+@receiver([post_save, post_delete], sender=Webhook)
+def _webhooks_changed(sender: type[Webhook], instance: Webhook, **kwargs: Any) -> None:
+    txcache.forget(("webhooks", str(instance.company_id)))
 
 
 @eventbus.subscribe_all(wants=_company_has_webhooks)

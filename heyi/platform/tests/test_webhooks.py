@@ -437,3 +437,23 @@ def test_a_webhook_for_every_event_runs_beside_the_events_own_handlers(api, net,
     events_dispatch()
     assert [m.subject for m in mail.outbox] == ["请审批报销单"]
     assert [json.loads(s["body"])["type"] for s in net.sent] == ["platform.notification_created"]
+
+
+def test_a_webhook_added_inside_the_transaction_is_seen_by_the_next_event(company, admin):
+    with transaction.atomic():
+        assert post_invoice(company, admin).state == OutboxEvent.State.DONE
+        Webhook.objects.create(
+            company=company, url="https://hooks.example.com/heyi", event_types=["*"], secret="s"
+        )
+        assert post_invoice(company, admin, number="INV-2026-000002").state == OutboxEvent.State.PENDING
+
+
+def test_a_webhook_rolled_back_with_its_savepoint_is_not_remembered(company, admin):
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Webhook.objects.create(
+                company=company, url="https://hooks.example.com/heyi", event_types=["*"], secret="s"
+            )
+            assert post_invoice(company, admin).state == OutboxEvent.State.PENDING
+            raise RuntimeError("rolled back")
+        assert post_invoice(company, admin, number="INV-2026-000002").state == OutboxEvent.State.DONE
