@@ -8,7 +8,7 @@ record validates, audits and refuses stale edits the same way.
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,11 +30,50 @@ def validation_failed(exc: ValidationError) -> ValidationFailed:
     return ValidationFailed(fields=fields)
 
 
+def _loaded_relations(obj: models.Model) -> set[str]:
+    """Foreign keys whose object the caller handed over loaded from the database and, where it
+    belongs to a company, from the record's own company: asking whether it exists proves nothing."""
+    company_id = getattr(obj, "company_id", None)
+    names = set()
+    for field in obj._meta.concrete_fields:
+        if not isinstance(field, models.ForeignKey) or not field.is_cached(obj):
+            continue
+        related = field.get_cached_value(obj)
+        if (
+            related is None
+            or related._state.adding
+            or related._state.db is None
+            or field.get_limit_choices_to()
+            or getattr(related, field.target_field.attname) != getattr(obj, field.attname)
+            or getattr(related, "company_id", company_id) != company_id
+        ):
+            continue
+        names.add(field.name)
+    return names
+
+
 def validate(obj: models.Model, exclude: Iterable[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise validation_failed(exc)
+    """`full_clean`, less the lookups whose answer is already known: the foreign keys of
+    `_loaded_relations`, and the uniqueness of a new record's random, non-editable id."""
+    skip = set(exclude)
+    pk = obj._meta.pk
+    fresh_id = {pk.name} if obj._state.adding and pk is not None and not pk.editable else set()
+    errors: dict[str, Any] = {}
+    for step in ("fields", "clean", "unique", "constraints"):
+        skip |= {name for name in errors if name != NON_FIELD_ERRORS}  # as full_clean does
+        try:
+            if step == "fields":
+                obj.clean_fields(exclude=skip | _loaded_relations(obj))
+            elif step == "clean":
+                obj.clean()
+            elif step == "unique":
+                obj.validate_unique(exclude=skip | fresh_id)
+            else:
+                obj.validate_constraints(exclude=skip)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise validation_failed(ValidationError(errors))
 
 
 def field_values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
