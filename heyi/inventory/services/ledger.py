@@ -8,7 +8,7 @@ and the moving-average valuation in step in the same transaction, and tells the 
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -170,8 +170,12 @@ def _post(
     legs: list[_Leg],
     occurred_at: datetime.datetime | None,
     reverses: StockMove | None = None,
+    reservations: Sequence[Reservation] | None = None,
 ) -> list[StockMove]:
-    """Write the legs as moves and keep balances, batches, reservations and valuations in step."""
+    """Write the legs as moves and keep balances, batches, reservations and valuations in step.
+
+    `reservations` are the rows of the origins the legs name, when the caller has them already.
+    """
     require_module(company, modules.ERP)
     now = timezone.now()
     when = occurred_at or now
@@ -183,6 +187,8 @@ def _post(
         company,
         {(leg.line.product.pk, leg.line.warehouse.pk, leg.line.batch.pk) for leg in legs if leg.line.batch},
     )
+    held = _held_for(company, legs, reservations)
+    consumed: dict[object, Reservation] = {}
     backdated = (
         occurred_at is not None
         and StockMove.objects.filter(
@@ -205,7 +211,8 @@ def _post(
             cost = valuation.average_cost
             value = -valuation.value if valuation.quantity + q == 0 else _money(q * cost)
             if line.reservation is not None:
-                _consume_reservation(company, line, leg.index, -q, balance)
+                row = _consume_reservation(held, line, leg.index, -q, balance)
+                consumed[row.pk] = row
         balance.on_hand += q
         counted_loss = leg.kind == StockMove.Kind.ADJUSTMENT and q < 0
         if not allow_negative and (
@@ -244,6 +251,9 @@ def _post(
             )
         )
     StockMove.objects.bulk_create(moves)
+    if consumed:
+        Reservation.objects.filter(pk__in=[r.pk for r in consumed.values() if r.quantity == 0]).delete()
+        rows_save([r for r in consumed.values() if r.quantity != 0], ["quantity", "updated_at"])
     rows_save(balances.values(), ["on_hand", "reserved", "updated_at"])
     if batches:
         rows_save(batches.values(), ["on_hand", "updated_at"])
@@ -309,30 +319,49 @@ def _revalue(valuation: ProductValuation, quantity: Decimal, value: Decimal, cos
         valuation.average_cost = cost
 
 
+_HeldKey = tuple[str, str, object, object]
+
+
+def _held_for(
+    company: Company, legs: list[_Leg], reservations: Sequence[Reservation] | None
+) -> dict[_HeldKey, Reservation]:
+    """The reservations the legs consume, by origin, product and warehouse, read in one query."""
+    origins = {leg.line.reservation for leg in legs if leg.line.reservation is not None and leg.quantity < 0}
+    if not origins:
+        return {}
+    rows: Iterable[Reservation] = (
+        reservations
+        if reservations is not None
+        else Reservation.objects.filter(
+            company=company,
+            origin_type__in={o.type for o in origins},
+            origin_id__in={o.id for o in origins},
+        )
+    )
+    wanted = {(o.type, o.id) for o in origins}
+    return {
+        (r.origin_type, r.origin_id, r.product_id, r.warehouse_id): r
+        for r in rows
+        if (r.origin_type, r.origin_id) in wanted
+    }
+
+
 def _consume_reservation(
-    company: Company, line: MoveLine, index: int, quantity: Decimal, balance: StockBalance
-) -> None:
+    held: dict[_HeldKey, Reservation], line: MoveLine, index: int, quantity: Decimal, balance: StockBalance
+) -> Reservation:
+    """Take `quantity` from the line's reservation; the caller writes the rows back once."""
     origin = line.reservation
     assert origin is not None
-    held = Reservation.objects.filter(
-        company=company,
-        origin_type=origin.type,
-        origin_id=origin.id,
-        product=line.product,
-        warehouse=line.warehouse,
-    ).first()
-    if held is None or held.quantity < quantity:
+    row = held.get((origin.type, origin.id, line.product.pk, line.warehouse.pk))
+    if row is None or row.quantity < quantity:
         raise NotReserved(
             fields={f"lines[{index}].quantity": [_("More than is reserved for it in this warehouse.")]},
-            reserved=str(held.quantity if held else ZERO),
+            reserved=str(row.quantity if row else ZERO),
             requested=str(quantity),
         )
-    held.quantity -= quantity
+    row.quantity -= quantity
     balance.reserved -= quantity
-    if held.quantity == 0:
-        held.delete()
-    else:
-        held.save(update_fields=["quantity", "updated_at"])
+    return row
 
 
 def _trim_reservations(actor: User | None, company: Company, balance: StockBalance, product: Product) -> None:
@@ -480,8 +509,13 @@ def stock_issue(
     lines: Sequence[MoveLine],
     kind: str = StockMove.Kind.DELIVERY,
     occurred_at: datetime.datetime | None = None,
+    reservations: Sequence[Reservation] | None = None,
 ) -> list[StockMove]:
-    """Goods out at the moving-average cost; a line naming a reservation uses what it holds."""
+    """Goods out at the moving-average cost; a line naming a reservation uses what it holds.
+
+    A caller that has read the reservations of the origins its lines name passes them as
+    `reservations`; they are consumed in place (a row brought to zero is deleted).
+    """
     with transaction.atomic():
         return _post(
             actor=actor,
@@ -489,6 +523,7 @@ def stock_issue(
             origin=origin,
             legs=_legs(company, lines, kind, -1),
             occurred_at=occurred_at,
+            reservations=reservations,
         )
 
 

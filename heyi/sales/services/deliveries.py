@@ -2,6 +2,7 @@
 packed and shipped. Shipping issues the stock and consumes the order lines' reservations."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from heyi.inventory.models import Batch, Reservation, StockMove, Warehouse
 from heyi.inventory.selectors import batches_fefo, stock_available, stock_warehouses
 from heyi.inventory.services.ledger import MoveLine, Origin, stock_issue, stock_release
+from heyi.platform.bulk import rows_save
 from heyi.platform.errors import InvalidTransition, ValidationFailed
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, User
@@ -27,7 +29,7 @@ from ..models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
 from ..models.deliveries import DELIVERY_ORIGIN
 from ..permissions import MANAGE_ORDER, SHIP_DELIVERY
 from .common import check, from_base, ours, positive, require_any, to_base
-from .orders import line_origin, stocked
+from .orders import LINE_ORIGIN, line_origin, stocked
 
 DState = Delivery.State
 OState = SalesOrder.State
@@ -57,6 +59,17 @@ def reserved_base(company: Company, line: SalesOrderLine) -> dict[Any, Decimal]:
             company=company, origin_type=origin.type, origin_id=origin.id, product_id=line.product_id
         )
     }
+
+
+def reservations_of(company: Company, lines: Iterable[SalesOrderLine]) -> dict[Any, list[Reservation]]:
+    """The reservation rows of each order line (as `reserved_base` reads them), in one query."""
+    by_origin = {str(line.pk): line for line in lines}
+    found: dict[Any, list[Reservation]] = {line.pk: [] for line in by_origin.values()}
+    for row in Reservation.objects.filter(company=company, origin_type=LINE_ORIGIN, origin_id__in=by_origin):
+        line = by_origin[row.origin_id]
+        if row.product_id == line.product_id:
+            found[line.pk].append(row)
+    return found
 
 
 def suggested_warehouse(company: Company, line: SalesOrderLine) -> Warehouse | None:
@@ -311,6 +324,7 @@ def delivery_ship(
             .order_by("pk")
         }
         lines = list(locked.lines.select_related("warehouse", "batch").order_by("order_line__position", "pk"))
+        held = reservations_of(company, [ln for ln in order_lines.values() if stocked(ln.product)])
         shipping: dict[Any, Decimal] = defaultdict(Decimal)
         move_lines: list[MoveLine] = []
         spans: list[tuple[int, int]] = []
@@ -329,25 +343,39 @@ def delivery_ship(
                 )
             start = len(move_lines)
             if stocked(order_line.product):
-                move_lines += _move_lines(company, line, order_line)
+                move_lines += _move_lines(company, line, order_line, held[order_line.pk])
             spans.append((start, len(move_lines)))
         origin = Origin(type=DELIVERY_ORIGIN, id=str(locked.pk), reference=locked.number)
         moves: list[StockMove] = (
-            stock_issue(actor=actor, company=company, origin=origin, lines=move_lines) if move_lines else []
+            stock_issue(
+                actor=actor,
+                company=company,
+                origin=origin,
+                lines=move_lines,
+                reservations=[row for rows in held.values() for row in rows],
+            )
+            if move_lines
+            else []
         )
         for line, (start, end) in zip(lines, spans, strict=True):
             own = moves[start:end]
             line.move = own[0] if own else None
             line.unit_cost = own[0].unit_cost if own else None
             line.cost_amount = -sum((m.value for m in own), Decimal("0.00"))
-            line.save(update_fields=["move", "unit_cost", "cost_amount", "updated_at"])
+        rows_save(lines, ["move", "unit_cost", "cost_amount", "updated_at"])
         for pk, quantity in shipping.items():
             order_line = order_lines[pk]
             order_line.delivered_quantity += quantity
-            if order_line.delivered_quantity >= order_line.quantity and stocked(order_line.product):
+            still_held = [row for row in held.get(pk, []) if row.quantity > 0]
+            if order_line.delivered_quantity >= order_line.quantity and still_held:
                 stock_release(actor=actor, company=company, origin=line_origin(order_line))
-            order_line.reserved_quantity = _reserved_in_line_unit(company, order_line)
-            order_line.save(update_fields=["delivered_quantity", "reserved_quantity", "updated_at"])
+                still_held = []
+            order_line.reserved_quantity = _in_line_unit(
+                sum((r.quantity for r in still_held), Decimal(0)), order_line
+            )
+        rows_save(
+            [order_lines[pk] for pk in shipping], ["delivered_quantity", "reserved_quantity", "updated_at"]
+        )
         done = all(ln.delivered_quantity >= ln.quantity for ln in order_lines.values())
         target = OState.DELIVERED if done else OState.PARTIALLY_DELIVERED
         if order.state != target:
@@ -399,11 +427,13 @@ def delivery_ship(
     return locked
 
 
-def _move_lines(company: Company, line: DeliveryLine, order_line: SalesOrderLine) -> list[MoveLine]:
+def _move_lines(
+    company: Company, line: DeliveryLine, order_line: SalesOrderLine, reservations: list[Reservation]
+) -> list[MoveLine]:
     """The reserved part of the line ships against the reservation, the rest from what is free."""
     assert line.warehouse is not None
     base = to_base("quantity", line.quantity, order_line.unit, order_line.product)
-    held = reserved_base(company, order_line).get(line.warehouse_id, Decimal(0))
+    held = sum((r.quantity for r in reservations if r.warehouse_id == line.warehouse_id), Decimal(0))
     product, warehouse, batch, own = order_line.product, line.warehouse, line.batch, str(line.pk)
     reservation = line_origin(order_line)
     if held >= base:
@@ -426,6 +456,5 @@ def _move_lines(company: Company, line: DeliveryLine, order_line: SalesOrderLine
     return [MoveLine(product, warehouse, line.quantity, unit=order_line.unit, batch=batch, origin_line=own)]
 
 
-def _reserved_in_line_unit(company: Company, order_line: SalesOrderLine) -> Decimal:
-    total = sum(reserved_base(company, order_line).values(), Decimal(0))
+def _in_line_unit(total: Decimal, order_line: SalesOrderLine) -> Decimal:
     return from_base(total, order_line.unit, order_line.product) if total else Decimal(0)
