@@ -2,7 +2,9 @@
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Q, QuerySet, Sum
 
@@ -60,6 +62,20 @@ def stock_available(company: Company, product: Product, warehouse: Warehouse | N
     return Decimal(total).quantize(QTY) if total is not None else ZERO
 
 
+def stock_available_at(company: Company, pairs: Iterable[tuple[Any, Any]]) -> dict[tuple[Any, Any], Decimal]:
+    """`stock_available` of each (product id, warehouse id) pair, in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    rows = StockBalance.objects.filter(
+        company=company,
+        product_id__in={p for p, _w in pairs},
+        warehouse_id__in={w for _p, w in pairs},
+    ).values_list("product_id", "warehouse_id", "on_hand", "reserved")
+    found = {(p, w): Decimal(on_hand - reserved).quantize(QTY) for p, w, on_hand, reserved in rows}
+    return {pair: found.get(pair, ZERO) for pair in pairs}
+
+
 def stock_levels(
     *, user: User, company: Company, product: Product | None = None, warehouse: Warehouse | None = None
 ) -> QuerySet[StockBalance]:
@@ -94,6 +110,30 @@ def batches_fefo(company: Company, product: Product, warehouse: Warehouse) -> li
         .order_by(F("batch__expiry_date").asc(nulls_last=True), "batch__code")
     )
     return [(row.batch, row.on_hand) for row in rows]
+
+
+def batches_fefo_at(
+    company: Company, pairs: Iterable[tuple[Any, Any]]
+) -> dict[tuple[Any, Any], list[tuple[Batch, Decimal]]]:
+    """`batches_fefo` of each (product id, warehouse id) pair, in one query."""
+    pairs = set(pairs)
+    found: dict[tuple[Any, Any], list[tuple[Batch, Decimal]]] = {pair: [] for pair in pairs}
+    if not pairs:
+        return found
+    rows = (
+        BatchBalance.objects.filter(
+            company=company,
+            product_id__in={p for p, _w in pairs},
+            warehouse_id__in={w for _p, w in pairs},
+            on_hand__gt=0,
+        )
+        .select_related("batch")
+        .order_by(F("batch__expiry_date").asc(nulls_last=True), "batch__code")
+    )
+    for row in rows:
+        if (row.product_id, row.warehouse_id) in found:
+            found[(row.product_id, row.warehouse_id)].append((row.batch, row.on_hand))
+    return found
 
 
 def move_cost(company: Company, move: StockMove) -> Decimal:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heyi.inventory.models import Batch, Reservation, StockMove, Warehouse
-from heyi.inventory.selectors import batches_fefo, stock_available, stock_warehouses
+from heyi.inventory.selectors import batches_fefo, batches_fefo_at, stock_available_at, stock_warehouses
 from heyi.inventory.services.ledger import MoveLine, Origin, stock_issue, stock_release
 from heyi.platform.bulk import rows_save
 from heyi.platform.errors import InvalidTransition, ValidationFailed
@@ -36,8 +36,12 @@ OState = SalesOrder.State
 EDITABLE = {"carrier", "tracking_number", "delivery_address", "notes"}
 
 
-def open_quantities(order: SalesOrder, exclude: Delivery | None = None) -> dict[Any, Decimal]:
-    """Per order line: ordered, minus delivered, minus what unshipped deliveries already carry."""
+def open_quantities(
+    order: SalesOrder, exclude: Delivery | None = None, lines: Iterable[SalesOrderLine] | None = None
+) -> dict[Any, Decimal]:
+    """Per order line: ordered, minus delivered, minus what unshipped deliveries already carry.
+
+    `lines` are the order's lines when the caller has read them already."""
     pending = (
         DeliveryLine.objects.filter(
             company_id=order.company_id, delivery__order=order, delivery__state__in=Delivery.OPEN
@@ -47,7 +51,10 @@ def open_quantities(order: SalesOrder, exclude: Delivery | None = None) -> dict[
         .annotate(total=Sum("quantity"))
     )
     carried = {row["order_line"]: row["total"] for row in pending}
-    return {ln.pk: ln.quantity - ln.delivered_quantity - carried.get(ln.pk, 0) for ln in order.lines.all()}
+    return {
+        ln.pk: ln.quantity - ln.delivered_quantity - carried.get(ln.pk, 0)
+        for ln in (order.lines.all() if lines is None else lines)
+    }
 
 
 def reserved_base(company: Company, line: SalesOrderLine) -> dict[Any, Decimal]:
@@ -94,6 +101,48 @@ def suggested_batch(company: Company, line: SalesOrderLine, warehouse: Warehouse
     return None
 
 
+class _Sources:
+    """Where an order's lines ship from, read once for all of them: each line's reservations and
+    the warehouse `suggested_warehouse` names, then availability and first-expiring batches
+    for every (product, warehouse) asked about at once."""
+
+    def __init__(self, company: Company, order: SalesOrder, lines: Iterable[SalesOrderLine]) -> None:
+        self.company, self.order = company, order
+        self.held = {
+            pk: {r.warehouse_id: r.quantity for r in rows}
+            for pk, rows in reservations_of(company, [ln for ln in lines if stocked(ln.product)]).items()
+        }
+        best = {pk: max(held, key=lambda w: held[w]) for pk, held in self.held.items() if held}
+        found = Warehouse.objects.in_bulk(set(best.values()))
+        self.suggested = {pk: found[w] for pk, w in best.items()}
+        self.fallback: list[Warehouse | None] = []
+        self.batches: dict[tuple[Any, Any], list[tuple[Batch, Decimal]]] = {}
+
+    def warehouse(self, line: SalesOrderLine) -> Warehouse | None:
+        if not stocked(line.product):
+            return None
+        if line.pk in self.suggested:
+            return self.suggested[line.pk]
+        if not self.fallback:
+            order = self.order
+            self.fallback.append(
+                order.warehouse if order.warehouse_id is not None else stock_warehouses(self.company).first()
+            )
+        return self.fallback[0]
+
+    def reserved(self, line: SalesOrderLine, warehouse: Warehouse) -> Decimal:
+        return self.held.get(line.pk, {}).get(warehouse.pk, Decimal(0))
+
+    def load_batches(self, pairs: set[tuple[Any, Any]]) -> None:
+        self.batches.update(batches_fefo_at(self.company, pairs - set(self.batches)))
+
+    def batch(self, line: SalesOrderLine, warehouse: Warehouse) -> Batch | None:
+        key = (line.product_id, warehouse.pk)
+        if key not in self.batches:
+            self.load_batches({key})
+        return self.batches[key][0][0] if self.batches[key] else None
+
+
 def delivery_create(
     *,
     actor: User,
@@ -120,12 +169,13 @@ def delivery_create(
         order_lines = {
             ln.pk: ln for ln in locked.lines.select_related("product", "unit", "product__base_unit", "order")
         }
-        remaining = open_quantities(locked)
+        remaining = open_quantities(locked, lines=order_lines.values())
+        sources = _Sources(company, locked, order_lines.values())
         if lines is None:
-            lines = _what_can_go(company, order_lines, remaining)
+            lines = _what_can_go(sources, order_lines, remaining)
             if not lines:
                 raise NothingToDeliver()
-        prepared = _prepare(company, order_lines, remaining, lines)
+        prepared = _prepare(company, order_lines, remaining, lines, sources)
         delivery = record_create(
             actor=actor,
             company=company,
@@ -146,20 +196,24 @@ def delivery_create(
     return delivery
 
 
-def _what_can_go(company: Company, order_lines: dict, remaining: dict) -> list[dict[str, Any]]:
+def _what_can_go(sources: _Sources, order_lines: dict, remaining: dict) -> list[dict[str, Any]]:
     """Each open line from its suggested warehouse, as much as is held for it or free there."""
     result: list[dict[str, Any]] = []
-    for pk, line in order_lines.items():
-        if remaining[pk] <= 0:
-            continue
+    open_lines = {pk: line for pk, line in order_lines.items() if remaining[pk] > 0}
+    warehouses = {pk: sources.warehouse(line) for pk, line in open_lines.items()}
+    available = stock_available_at(
+        sources.company,
+        {(open_lines[pk].product_id, w.pk) for pk, w in warehouses.items() if w is not None},
+    )
+    for pk, line in open_lines.items():
         if not stocked(line.product):
             result.append({"order_line": line, "quantity": remaining[pk]})
             continue
-        warehouse = suggested_warehouse(company, line)
+        warehouse = warehouses[pk]
         if warehouse is None:
             continue
-        there = reserved_base(company, line).get(warehouse.pk, Decimal(0)) + max(
-            stock_available(company, line.product, warehouse), Decimal(0)
+        there = sources.reserved(line, warehouse) + max(
+            available[(line.product_id, warehouse.pk)], Decimal(0)
         )
         quantity = min(remaining[pk], from_base(there, line.unit, line.product))
         if quantity > 0:
@@ -168,10 +222,18 @@ def _what_can_go(company: Company, order_lines: dict, remaining: dict) -> list[d
 
 
 def _prepare(
-    company: Company, order_lines: dict, remaining: dict, lines: list[dict[str, Any]]
+    company: Company, order_lines: dict, remaining: dict, lines: list[dict[str, Any]], sources: _Sources
 ) -> list[DeliveryLine]:
     if not lines:
         raise ValidationFailed(fields={"lines": [_("Add at least one line.")]})
+    suggesting = set()
+    for raw in lines:
+        order_line = order_lines.get(getattr(raw.get("order_line"), "pk", None))
+        if order_line is not None and "batch" not in raw and stocked(order_line.product):
+            warehouse = raw.get("warehouse") or sources.warehouse(order_line)
+            if isinstance(warehouse, Warehouse):
+                suggesting.add((order_line.product_id, warehouse.pk))
+    sources.load_batches(suggesting)
     asked: dict[Any, Decimal] = defaultdict(Decimal)
     result = []
     for i, raw in enumerate(lines):
@@ -196,11 +258,11 @@ def _prepare(
         ours(company, f"{at}.warehouse", warehouse)
         ours(company, f"{at}.batch", batch)
         if stocked(order_line.product):
-            warehouse = warehouse or suggested_warehouse(company, order_line)
+            warehouse = warehouse or sources.warehouse(order_line)
             if warehouse is None:
                 raise ValidationFailed(fields={f"{at}.warehouse": [_("Choose a warehouse.")]})
             if batch is None and "batch" not in raw:
-                batch = suggested_batch(company, order_line, warehouse)
+                batch = sources.batch(order_line, warehouse)
             if batch is not None and batch.product_id != order_line.product_id:
                 raise ValidationFailed(fields={f"{at}.batch": [_("Not found.")]})
         else:
