@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from heyi.approvals.models import ApprovalInstance
 from heyi.approvals.registry import DocumentType, register_document_type
-from heyi.approvals.services.instances import approval_start
+from heyi.approvals.services.instances import approval_abandon, approval_start
 from heyi.catalog.selectors import unit_convert
 from heyi.platform.errors import NotFound
 from heyi.platform.models import Company, Employee, User
@@ -44,6 +44,11 @@ def approval_request(*, actor: User, company: Company, kind: str, document: Any)
     if instance is None or instance.state == ApprovalInstance.State.APPROVED:
         return Decision.APPROVED
     return Decision.PENDING
+
+
+def approval_abandon_for(*, actor: User, company: Company, kind: str, document: Any) -> None:
+    """Inside the cancelling transaction: a request still deciding on the document ends."""
+    approval_abandon(actor=actor, company=company, document_type=kind, document_id=document.pk)
 
 
 def requisition_estimate(requisition: PurchaseRequisition) -> Decimal:

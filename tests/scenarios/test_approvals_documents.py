@@ -257,3 +257,16 @@ def test_without_a_template_or_with_oa_off_documents_are_approved_at_once(compan
     requisition = requisition_of(company, office, "200")
     assert requisition.status == "approved"
     assert not ApprovalInstance.objects.filter(company=company).exists()
+
+
+def test_a_requisition_cancelled_during_its_approval_ends_the_request(company, office):
+    from heyi.purchasing.services.requisitions import purchase_requisition_cancel
+
+    requisition = requisition_of(company, office, "200")
+    request = request_of(requisition)
+    purchase_requisition_cancel(actor=office["chen"], company=company, requisition=requisition)
+    request.refresh_from_db()
+    assert request.state == ApprovalInstance.State.WITHDRAWN
+    assert not pending_for(request)
+    requisition.refresh_from_db()
+    assert requisition.status == "cancelled"

@@ -403,7 +403,7 @@ def finish(
     company: Company, instance: ApprovalInstance, state: str, *, actor: User | None, comment: str = ""
 ) -> None:
     """The request ends; its document hears the outcome in the same transaction (except while
-    it is being submitted: then the submitting service acts on the returned state itself)."""
+    the document's own service is submitting or cancelling it: that service acts itself)."""
     old = instance.state
     now = timezone.now()
     instance.state = state

@@ -366,3 +366,35 @@ def approval_urge(*, actor: User, company: Company, instance: ApprovalInstance) 
             actor=actor,
         )
     return locked
+
+
+def approval_abandon(
+    *, actor: User, company: Company, document_type: str, document_id: Any
+) -> ApprovalInstance | None:
+    """The document was cancelled while under approval (inside its cancelling transaction): its
+    open request ends as withdrawn, without calling the document back, and its tasks close."""
+    instance = (
+        ApprovalInstance.objects.select_for_update()
+        .select_related("template", "template_version", "submitter")
+        .filter(
+            company=company,
+            document_type=document_type,
+            document_id=str(document_id),
+            state__in=[ApprovalInstance.State.RUNNING, ApprovalInstance.State.RETURNED],
+        )
+        .first()
+    )
+    if instance is None:
+        return None
+    engine.close_open_tasks(company, instance)
+    action_write(
+        company=company,
+        instance=instance,
+        kind=Kind.WITHDRAW,
+        actor=actor,
+        comment=_("The document was cancelled."),
+        data={"document_cancelled": True},
+    )
+    instance._starting = True  # type: ignore[attr-defined]  # the document is ending itself
+    engine.finish(company, instance, ApprovalInstance.State.WITHDRAWN, actor=actor)
+    return instance

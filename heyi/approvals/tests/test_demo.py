@@ -3,14 +3,18 @@
 from django.core.management import call_command
 from django.test import override_settings
 
+from heyi.approvals import demo
 from heyi.approvals.models import ApprovalInstance, ApprovalTask, ApprovalTemplate
+from heyi.platform.models import User
 
 
-@override_settings(HEYI_APPS=["heyi.platform", "heyi.approvals"])
 def test_the_demo_company_has_requests_to_decide(db, capsys):
     from heyi.platform.demo import load_demo
 
-    company = load_demo()
+    with override_settings(HEYI_APPS=["heyi.platform"]):  # the people only; the apps above load their own
+        company = load_demo()
+    users = {u.username: u for u in User.objects.filter(memberships__company=company)}
+    demo.load(company, {"users": users, "admin": users["admin"]})
     general = ApprovalTemplate.objects.get(company=company, code="general")
     assert general.current_version.number == 1
     states = sorted(

@@ -21,7 +21,7 @@ from heyi.platform.services.records import check_version, record_create, record_
 
 from .. import selectors
 from ..access import access_order, access_requisition
-from ..approval import ORDER, Decision, approval_request
+from ..approval import ORDER, Decision, approval_abandon_for, approval_request
 from ..errors import NoLines, NoSupplier, NotOrderable
 from ..events import OrderConfirmed
 from ..models import PurchaseOrder, PurchaseOrderLine, PurchaseRequisition, SupplierPrice
@@ -300,6 +300,8 @@ def purchase_order_cancel(*, actor: User, company: Company, order: PurchaseOrder
             raise InvalidTransition(
                 _("Goods have been received against this order; close it instead."), current=locked.status
             )
+        if locked.status == Status.SUBMITTED:
+            approval_abandon_for(actor=actor, company=company, kind=ORDER, document=locked)
         _transition(actor, company, locked, Status.CANCELLED)
     return locked
 

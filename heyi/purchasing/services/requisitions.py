@@ -17,7 +17,7 @@ from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import record_create, record_transition, record_update
 
 from ..access import access_requisition
-from ..approval import REQUISITION, Decision, approval_request
+from ..approval import REQUISITION, Decision, approval_abandon_for, approval_request
 from ..errors import AlreadyRequested
 from ..events import RequisitionApproved
 from ..models import PurchaseRequisition, PurchasingSettings, RequisitionLine
@@ -240,6 +240,8 @@ def purchase_requisition_cancel(
     check(actor, company, MANAGE_REQUISITION)
     with transaction.atomic():
         locked = access_requisition(user=actor, company=company, id=requisition.pk, for_update=True)
+        if locked.status == Status.SUBMITTED:
+            approval_abandon_for(actor=actor, company=company, kind=REQUISITION, document=locked)
         _transition(actor, company, locked, Status.CANCELLED)
     return locked
 
