@@ -39,7 +39,7 @@ from heyi.sales.models import DeliveryLine, SalesReturnLine
 
 from ..errors import OverInvoiced
 from ..events import InvoicePosted
-from ..models import Account, FinanceSettings, Invoice, InvoiceLine, Voucher
+from ..models import Account, FinanceSettings, Invoice, InvoiceLine, Period, Voucher
 from ..permissions import MANAGE_INVOICE, POST_VOUCHER
 from .bills import bill_mismatches, grni_values
 from .common import ZERO, check, finance_settings
@@ -267,7 +267,7 @@ def invoice_post(*, actor: User, company: Company, invoice: Invoice, version: in
             )
         if locked.state != State.DRAFT:
             raise InvalidTransition(current=locked.state, target=State.POSTED)
-        period_open_for(company, locked.invoice_date)
+        period = period_open_for(company, locked.invoice_date)
         settings = finance_settings(company)
         lines = _lines(locked)
         if not lines:
@@ -278,7 +278,7 @@ def invoice_post(*, actor: User, company: Company, invoice: Invoice, version: in
             locked.hold_reason = "; ".join(problems)[:500]
             _transition(actor, company, locked, State.HELD, hold_reason=["", locked.hold_reason])
             return locked
-        _post(actor, company, settings, locked, lines)
+        _post(actor, company, settings, locked, lines, period=period)
         return locked
 
 
@@ -387,9 +387,15 @@ def _entries(
 
 
 def _post(
-    actor: User, company: Company, settings: FinanceSettings, invoice: Invoice, lines: Sequence[InvoiceLine]
+    actor: User,
+    company: Company,
+    settings: FinanceSettings,
+    invoice: Invoice,
+    lines: Sequence[InvoiceLine],
+    period: Period | None = None,
 ) -> None:
-    """Number, voucher, open amount and state, in the caller's transaction."""
+    """Number, voucher, open amount and state, in the caller's transaction (`period`: the open
+    period of the invoice date, when the caller has checked it)."""
     _check_not_over(company, invoice, lines)
     invoice.number = number_next(
         company=company,
@@ -407,6 +413,7 @@ def _post(
         narration=narration,
         source=(SOURCE, str(invoice.pk), invoice.number),
         word=Voucher.Word.GENERAL,
+        period=period,
     )
     invoice.open_amount = invoice.total_amount
     _transition(actor, company, invoice, State.POSTED, number=[None, invoice.number])

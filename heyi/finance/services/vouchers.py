@@ -27,7 +27,7 @@ from heyi.platform.services.records import check_version
 from ..errors import AlreadyReversed, PostedImmutable, Unbalanced
 from ..events import VoucherPosted
 from ..integrity import voucher_hash
-from ..models import Account, LedgerChain, Voucher, VoucherLine
+from ..models import Account, LedgerChain, Period, Voucher, VoucherLine
 from ..permissions import MANAGE_VOUCHER, POST_VOUCHER
 from .common import ZERO, amount, check, finance_settings
 from .periods import period_open_for
@@ -175,6 +175,17 @@ def _announce(actor: User | None, company: Company, voucher: Voucher, rows: Sequ
     )
 
 
+def _open_period(company: Company, date: datetime.date, known: Period | None) -> Period:
+    """`known` when the caller's `period_open_for` answered for this very month, else ask."""
+    if known is not None and (known.company_id, known.year, known.month) == (
+        company.pk,
+        date.year,
+        date.month,
+    ):
+        return known
+    return period_open_for(company, date)
+
+
 def ledger_post(
     *,
     actor: User | None,
@@ -185,11 +196,13 @@ def ledger_post(
     source: tuple[str, str, str],
     word: str = Voucher.Word.GENERAL,
     check_control: bool = False,
+    period: Period | None = None,
 ) -> Voucher:
     """Write and post a voucher in one step: what documents call when they move value.
 
     `source` is (type, id, reference) of the document; the caller owns the transaction and
-    has checked its own permission.
+    has checked its own permission. `period` is the open period of `date` when the caller has
+    just checked it in this transaction.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a voucher is posted inside its document's transaction")
@@ -198,7 +211,7 @@ def ledger_post(
         company=company,
         word=word,
         date=date,
-        period=period_open_for(company, date),
+        period=_open_period(company, date, period),
         narration=narration[:200],
         total=sum((ln.debit for ln in kept), ZERO),
         source_type=source[0],
