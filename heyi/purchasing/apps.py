@@ -8,6 +8,12 @@ class PurchasingConfig(AppConfig):
     verbose_name = _("Purchasing")
 
     def ready(self) -> None:
-        from . import approval, events, permissions, records  # noqa: F401  (approvable documents, event types, role grants, registrations)
+        from . import (  # noqa: F401  (approvable documents, approval outcomes, event types, role grants, registrations)
+            approval,
+            asset_requests,
+            events,
+            permissions,
+            records,
+        )
 
         events.subscribe_handlers()

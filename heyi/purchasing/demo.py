@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heyi.approvals.models import ApprovalInstance
+from heyi.approvals.services.instances import approval_instance_create
 from heyi.approvals.services.tasks import approval_task_approve
 from heyi.approvals.services.templates import approval_template_create, template_for_document
 from heyi.catalog.models import Product
@@ -21,6 +22,7 @@ from heyi.platform.demo import DEMO_PASSWORD, SECOND_CODE
 from heyi.platform.models import Company, Employee, User
 from heyi.platform.services.tenancy import department_update, employee_create, employee_update, membership_add
 
+from . import asset_requests
 from .approval import ORDER, REQUISITION
 from .services.orders import (
     OrderLineIn,
@@ -298,3 +300,76 @@ def _approvals(company: Company, people: dict, products: dict) -> None:
             company=company, document_type=REQUISITION, document_id=str(requisition.pk)
         )
         approval_task_approve(actor=manager, company=company, instance=request, comment="同意")
+    _asset_requests(company, people)
+
+
+def _asset_requests(company: Company, people: dict) -> None:
+    """固定资产申购: the manager, then finance; approved, it becomes a requisition. 陈员工 asks
+    for a projector for the meeting room (approved, now a requisition) and for a network kit
+    (waiting for 张经理)."""
+    admin, users = people["admin"], people["users"]
+    template = approval_template_create(
+        actor=admin,
+        company=company,
+        code="fixed_asset_request",
+        name="固定资产申购",
+        category="行政",
+        description="直属上级审批，再经财务审批；通过后自动生成已批准的请购单。",
+        outcome=asset_requests.OUTCOME,
+        form=[
+            {
+                "key": "items",
+                "label": "申购明细",
+                "type": "table",
+                "required": True,
+                "columns": [
+                    {"key": "sku", "label": "商品编码", "type": "text", "required": True},
+                    {"key": "quantity", "label": "数量", "type": "number", "required": True},
+                    {"key": "unit_price", "label": "预估单价", "type": "money"},
+                ],
+            },
+            {"key": "reason", "label": "申购理由", "type": "text", "required": True},
+        ],
+        flow={
+            "empty_approver": "admin",
+            "nodes": [
+                {"id": "start", "type": "start", "next": "head"},
+                {
+                    "id": "head",
+                    "type": "approve",
+                    "name": "直属上级",
+                    "approvers": [{"kind": "manager", "levels": 1}],
+                    "next": "finance",
+                },
+                {
+                    "id": "finance",
+                    "type": "approve",
+                    "name": "财务审批",
+                    "mode": "any",
+                    "approvers": [{"kind": "role", "role": "finance"}],
+                    "next": "end",
+                },
+                {"id": "end", "type": "end"},
+            ],
+        },
+    )
+    clerk, manager, accountant = users["employee"], users["sales_manager"], users["finance"]
+    projector = approval_instance_create(
+        actor=clerk,
+        company=company,
+        template=template,
+        title="会议室投影仪",
+        values={
+            "items": [{"sku": "PRJ-EP-CB2247", "quantity": "1", "unit_price": "3860.00"}],
+            "reason": "三楼会议室投影仪损坏，无法维修",
+        },
+    )
+    approval_task_approve(actor=manager, company=company, instance=projector, comment="同意")
+    approval_task_approve(actor=accountant, company=company, instance=projector, comment="预算内，同意")
+    approval_instance_create(
+        actor=clerk,
+        company=company,
+        template=template,
+        title="新办公室组网",
+        values={"items": [{"sku": "KIT-NET-SMB", "quantity": "1"}], "reason": "新租办公室需要组网"},
+    )

@@ -270,3 +270,58 @@ def test_a_requisition_cancelled_during_its_approval_ends_the_request(company, o
     assert not pending_for(request)
     requisition.refresh_from_db()
     assert requisition.status == "cancelled"
+
+
+def test_a_fixed_asset_request_approved_by_manager_and_finance_becomes_a_requisition(company, office):
+    from heyi.approvals.errors import InvalidValues
+    from heyi.approvals.services.instances import approval_instance_create
+    from heyi.purchasing import asset_requests
+
+    template = approval_template_create(
+        actor=office["admin"],
+        company=company,
+        code="assets",
+        name="固定资产申购",
+        outcome=asset_requests.OUTCOME,
+        form=[
+            {
+                "key": "items",
+                "label": "明细",
+                "type": "table",
+                "columns": [
+                    {"key": "sku", "label": "编码", "type": "text"},
+                    {"key": "quantity", "label": "数量", "type": "number"},
+                ],
+            },
+            {"key": "reason", "label": "理由", "type": "text"},
+        ],
+        flow={
+            "nodes": [
+                {"id": "start", "type": "start", "next": "head"},
+                approve("head", [MANAGER], "finance"),
+                approve("finance", [role("finance")], "end", mode="any"),
+                {"id": "end", "type": "end"},
+            ]
+        },
+    )
+    with pytest.raises(InvalidValues) as unknown:
+        approval_instance_create(
+            actor=office["chen"],
+            company=company,
+            template=template,
+            values={"items": [{"sku": "NOPE", "quantity": "1"}]},
+        )
+    assert "items.0.sku" in unknown.value.fields
+    request = approval_instance_create(
+        actor=office["chen"],
+        company=company,
+        template=template,
+        values={"items": [{"sku": "CON-TN-CF228", "quantity": "3"}], "reason": "新打印机备用"},
+    )
+    approval_task_approve(actor=office["li"], company=company, instance=request)
+    assert not PurchaseRequisition.objects.filter(company=company).exists()
+    approval_task_approve(actor=office["qian"], company=company, instance=request)
+    requisition = PurchaseRequisition.objects.get(company=company)
+    assert (requisition.status, requisition.owner) == ("approved", office["chen"])
+    line = requisition.lines.get()
+    assert (line.product, line.quantity, line.origin_reference) == (office["toner"], D(3), request.number)

@@ -355,3 +355,30 @@ def purchase_requisition_add_shortage(
         requisition.version += 1
         requisition.save(update_fields=["version", "updated_at"])
     return requisition
+
+
+def purchase_requisition_from_approval(
+    *,
+    actor: User | None,
+    company: Company,
+    requester: User,
+    lines: list[RequisitionLineIn],
+    origin_id: str,
+    reference: str,
+    notes: str = "",
+) -> PurchaseRequisition:
+    """An approved request (a fixed-asset purchase request, say) becomes an approved
+    requisition of its submitter's, ready for the buyers: the request's flow was its approval.
+
+    System action inside the approving transaction: the approver needs no purchasing permission."""
+    check(None, company)
+    built = _build_lines(company, lines)
+    for line in built:
+        line.origin_type, line.origin_id, line.origin_reference = "approvals.instance", origin_id, reference
+    with transaction.atomic():
+        requisition = _new(actor, company, owner=requester, source=Source.MANUAL, notes=notes[:2000])
+        _save_lines(requisition, built)
+        requisition.submitted_at = timezone.now()
+        _transition(actor, company, requisition, Status.SUBMITTED)
+        _approve(actor, company, requisition)
+    return requisition

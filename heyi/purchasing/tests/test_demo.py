@@ -44,3 +44,17 @@ def test_the_demo_company_has_price_history_open_orders_and_a_rejected_part(db):
     waiting = requests.get(state="running")
     assert PurchaseRequisition.objects.get(pk=waiting.document_id).status == "submitted"
     assert waiting.tasks.get(state="pending").assignee.username == "admin", "over 50,000: the general manager"
+
+
+@override_settings(HEYI_APPS=APPS_UP_TO_PURCHASING)
+def test_the_demo_fixed_asset_request_became_an_approved_requisition(db):
+    from heyi.approvals.models import ApprovalInstance
+    from heyi.platform.demo import load_demo
+
+    company = load_demo()
+    requests = ApprovalInstance.objects.filter(company=company, template__code="fixed_asset_request")
+    approved = requests.get(state="approved")
+    assert requests.filter(state="running").exists()
+    requisition = PurchaseRequisition.objects.get(company=company, lines__origin_reference=approved.number)
+    assert requisition.status == "approved" and requisition.owner.username == "employee"
+    assert requisition.lines.get().product.sku == "PRJ-EP-CB2247"
