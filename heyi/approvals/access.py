@@ -75,3 +75,14 @@ def access_delegation(*, user: User, company: Company, id: Any) -> Delegation:
         return qs.get(pk=id)
     except (Delegation.DoesNotExist, ValueError, TypeError, ValidationError):
         raise NotFound()
+
+
+def access_instance_to_decide(*, user: User, company: Company, id: Any) -> ApprovalInstance:
+    """A request of the company, for a decision: whether the user may decide is the decision's
+    own check (a member outside the approver set is told 403, not that it does not exist)."""
+    require_module(company, modules.OA)
+    require_perm(user, company, SUBMIT)
+    try:
+        return ApprovalInstance.objects.get(company=company, pk=id)
+    except (ApprovalInstance.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound()

@@ -16,7 +16,7 @@ from heyi.platform.http.pagination import ordered, paginate, text_search
 from heyi.platform.models import User
 from heyi.platform.schemas import page_of
 
-from . import access, selectors
+from . import access, registry, selectors
 from .models import ApprovalInstance, ApprovalTask, Delegation
 from .schemas import (
     AddSignerIn,
@@ -24,6 +24,7 @@ from .schemas import (
     ApprovalDetailOut,
     ApprovalIn,
     ApprovalOut,
+    ApprovalOutcomeOut,
     ApprovalTransferIn,
     BatchApproveIn,
     BatchApproveOut,
@@ -63,7 +64,7 @@ def _instance(request: HttpRequest, id: Any) -> ApprovalInstance:
 def _detail(request: HttpRequest, instance: ApprovalInstance) -> ApprovalInstance:
     """The request as the detail schema reads it: route, tasks and log loaded once each."""
     fresh = selectors.all_visible(request.actor, request.company).get(pk=instance.pk)
-    fresh.form = fresh.template_version.form  # type: ignore[attr-defined]
+    fresh.form = selectors.form_read(fresh.template_version.form)  # type: ignore[attr-defined]
     fresh.route = selectors.instance_route(fresh)  # type: ignore[attr-defined]
     fresh.tasks_out = list(  # type: ignore[attr-defined]
         ApprovalTask.objects.filter(company=request.company, instance=fresh)
@@ -124,10 +125,19 @@ def template_create(request: HttpRequest, payload: TemplateIn):
             description=payload.description,
             category=payload.category,
             document_type=payload.document_type,
+            outcome=payload.outcome,
             form=payload.form,
             flow=payload.flow,
         ),
     )
+
+
+@router.get("/approval-outcomes", response={200: list[ApprovalOutcomeOut], **ERRORS})
+def outcome_list(request: HttpRequest):
+    """What an approved request of a free template may lead to, each with the fields its form
+    must have (`outcome` of a new template)."""
+    selectors.require_member(request.actor, request.company)
+    return [{"key": o.key, "label": str(o.label), "fields": o.fields} for o in registry.outcomes()]
 
 
 @router.get("/approval-templates/{template_id}", response={200: TemplateOut, **ERRORS})
@@ -220,7 +230,7 @@ def approval_detail(request: HttpRequest, approval_id: uuid.UUID):
 
 
 def _act(request: HttpRequest, approval_id: uuid.UUID, run) -> ApprovalInstance:
-    instance = _instance(request, approval_id)
+    instance = access.access_instance_to_decide(user=request.actor, company=request.company, id=approval_id)
     run(instance)
     return _detail(request, instance)
 

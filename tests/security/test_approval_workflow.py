@@ -103,3 +103,53 @@ def test_t07_two_approvers_at_once_give_exactly_one_outcome(company, admin, mode
         assert ApprovalTask.objects.filter(instance=request, state="approved").count() == 1
     else:
         assert decided == 2 and not refused
+
+
+def test_t07_a_draft_cannot_jump_to_approved_through_the_api(company, admin, api_as):
+    from heyi.approvals.models import ApprovalInstance
+    from heyi.inventory.tests.factories import make_product
+    from heyi.purchasing.approval import REQUISITION
+    from heyi.purchasing.models import PurchaseRequisition
+
+    clerk = make_member(company, "clerk", roles=["employee"])
+    make_member(company, "fin1", roles=["finance"])
+    approval_template_create(
+        actor=admin,
+        company=company,
+        code="requisitions",
+        name="请购",
+        document_type=REQUISITION,
+        flow={
+            "nodes": [
+                {"id": "start", "type": "start", "next": "finance"},
+                {
+                    "id": "finance",
+                    "type": "approve",
+                    "approvers": [{"kind": "role", "role": "finance"}],
+                    "next": "end",
+                },
+                {"id": "end", "type": "end"},
+            ]
+        },
+    )
+    product = make_product(company, admin, "PAPER-A4")
+    api = api_as(clerk, company)
+    created = api.post(
+        "/purchase-requisitions", {"lines": [{"product_id": str(product.pk), "quantity": "5"}]}
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    url = f"/purchase-requisitions/{body['id']}"
+    for attempt in ({"status": "approved"}, {"status": "approved", "decided_by": str(admin.pk)}):
+        api.patch(url, {"version": body["version"], **attempt})
+        assert PurchaseRequisition.objects.get(pk=body["id"]).status == "draft"
+    submitted = api.post(f"{url}/submit")
+    assert submitted.json()["status"] == "submitted"
+    request = ApprovalInstance.objects.get(document_id=body["id"])
+    own = api.post(f"/approvals/{request.pk}/approve", {"comment": "自己批"})
+    assert own.status_code == 403 and own.json()["error"]["code"] == "own_request"
+    outsider = api_as(make_member(company, "stranger", roles=["sales"]), company)
+    stranger = outsider.post(f"/approvals/{request.pk}/approve", {})
+    assert stranger.status_code == 403 and stranger.json()["error"]["code"] == "not_your_task"
+    assert PurchaseRequisition.objects.get(pk=body["id"]).status == "submitted"
+    assert ApprovalInstance.objects.get(pk=request.pk).state == "running"
