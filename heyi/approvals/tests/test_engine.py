@@ -525,3 +525,22 @@ def test_an_approved_request_leads_to_its_outcome_in_the_same_transaction(office
             outcome="tests.remember",
         )
     assert "outcome" in unfit.value.fields
+
+
+def test_a_return_inside_a_countersign_closes_the_others_and_asks_everyone_again(office, make_template):
+    template = make_template(
+        flow(step("manager", [MANAGER], "finance"), step("finance", [role("finance")], "end", mode="all"))
+    )
+    request = submit(office, template)
+    approve(office, request, office.director)
+    approve(office, request, office.fin1)
+    approval_task_return(
+        actor=office.fin2, company=office.company, instance=request, to="manager", comment="附件不全"
+    )
+    assert pending(request) == {"director"}
+    assert not ApprovalTask.objects.filter(instance=request, node_id="finance", state="pending").exists()
+    approve(office, request, office.director)
+    assert pending(request) == {"fin1", "fin2"}, "fin1's earlier approval does not count after the return"
+    approve(office, request, office.fin1)
+    approve(office, request, office.fin2)
+    assert reload(request).state == State.APPROVED
