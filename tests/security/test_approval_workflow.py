@@ -153,3 +153,25 @@ def test_t07_a_draft_cannot_jump_to_approved_through_the_api(company, admin, api
     assert stranger.status_code == 403 and stranger.json()["error"]["code"] == "not_your_task"
     assert PurchaseRequisition.objects.get(pk=body["id"]).status == "submitted"
     assert ApprovalInstance.objects.get(pk=request.pk).state == "running"
+
+
+def test_t26_two_approvers_on_the_same_version_the_second_gets_409(company, admin, api_as):
+    fin1 = make_member(company, "fin1", roles=["finance"])
+    fin2 = make_member(company, "fin2", roles=["finance"])
+    clerk = make_member(company, "clerk", roles=["employee"])
+    request = approval_instance_create(
+        actor=clerk, company=company, template=_or_sign(company, admin, "all"), values={"amount": "10.00"}
+    )
+    first, second = api_as(fin1, company), api_as(fin2, company)
+    seen = [c.get(f"/approvals/{request.pk}").json()["version"] for c in (first, second)]
+    assert seen[0] == seen[1]
+    ok = first.post(f"/approvals/{request.pk}/approve", {"version": seen[0], "comment": "同意"})
+    assert ok.status_code == 200
+    late = second.post(f"/approvals/{request.pk}/approve", {"version": seen[1], "comment": "也同意"})
+    assert late.status_code == 409
+    error = late.json()["error"]
+    assert error["code"] == "stale_version" and str(error["detail"]["current_version"]) == str(
+        ok.json()["version"]
+    )
+    assert ApprovalTask.objects.get(instance=request, assignee=fin2).state == "pending"
+    assert ApprovalInstance.objects.get(pk=request.pk).state == "running"
