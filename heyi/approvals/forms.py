@@ -17,6 +17,8 @@ from heyi.platform.models import Company, Department, Role, User
 
 from .design import APPROVER_KINDS, FIELD_TYPES, OPERATORS
 from .models import ApprovalTemplate
+from .registry import outcomes
+from .selectors import field_label
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TABLE_ROWS = 5
@@ -56,7 +58,7 @@ FIELD_TYPE_LABELS = {
 
 def _input(company: Company, field: dict[str, Any], required: bool) -> forms.Field:
     kind = field["type"]
-    label = field.get("label") or field["key"]
+    label = field_label(field)
     if kind == "number":
         return forms.DecimalField(label=label, required=required, max_digits=20, decimal_places=6)
     if kind == "money":
@@ -106,10 +108,14 @@ class RequestForm(CompanyForm):
             if kind == "date_range":
                 start, end = (values.get(key) or [None, None])[:2]
                 self.fields[f"v_{key}__start"] = forms.DateField(
-                    label=f"{field['label']} · {_('from')}", required=bool(field.get("required")), widget=DATE
+                    label=f"{field_label(field)} · {_('from')}",
+                    required=bool(field.get("required")),
+                    widget=DATE,
                 )
                 self.fields[f"v_{key}__end"] = forms.DateField(
-                    label=f"{field['label']} · {_('to')}", required=bool(field.get("required")), widget=DATE
+                    label=f"{field_label(field)} · {_('to')}",
+                    required=bool(field.get("required")),
+                    widget=DATE,
                 )
                 initial[f"v_{key}__start"], initial[f"v_{key}__end"] = start, end
             elif kind == "table":
@@ -136,8 +142,8 @@ class RequestForm(CompanyForm):
     def table_blocks(self):
         return [
             {
-                "label": t["field"]["label"],
-                "columns": [c.get("label") or c["key"] for c in t["field"]["columns"]],
+                "label": field_label(t["field"]),
+                "columns": [field_label(c) for c in t["field"]["columns"]],
                 "rows": [[self[name] for name in row] for row in t["rows"]],
             }
             for t in self.tables
@@ -250,6 +256,7 @@ class TemplateHeaderForm(forms.Form):
         label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    outcome = forms.ChoiceField(label=_("On approval"), required=False)
     empty_approver = forms.ChoiceField(
         label=_("When a step has nobody to approve it"),
         choices=[
@@ -263,6 +270,36 @@ class TemplateHeaderForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, fixed_outcome: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["outcome"]
+        field.choices = [("", _("Nothing more"))] + [(o.key, o.label) for o in outcomes()]  # type: ignore[attr-defined]
+        field.help_text = outcome_help()
+        if fixed_outcome:
+            field.disabled = True
+            field.help_text = _("Fixed once the template exists. %(needs)s") % {"needs": field.help_text}
+
+
+def _field_needed(field: dict[str, Any]) -> str:
+    kind = FIELD_TYPE_LABELS.get(field["type"], field["type"])
+    if field["type"] != "table":
+        return f"{field['key']} ({kind})"
+    columns = ", ".join(f"{c['key']} {FIELD_TYPE_LABELS.get(c['type'], c['type'])}" for c in field["columns"])
+    return f"{field['key']} ({kind}: {columns})"
+
+
+def outcome_help(key: str = "") -> str:
+    """The fields the form must have for each outcome (or for the one named), so that the
+    designer can add them."""
+    return " ".join(
+        str(
+            _("“%(outcome)s” needs the fields %(fields)s.")
+            % {"outcome": o.label, "fields": "; ".join(_field_needed(f) for f in o.fields)}
+        )
+        for o in outcomes()
+        if not key or o.key == key
+    )
+
 
 class FieldRowForm(forms.Form):
     key = forms.CharField(label=_("Key"), max_length=40)
@@ -273,13 +310,17 @@ class FieldRowForm(forms.Form):
         label=_("Choices"),
         required=False,
         max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 18}),
         help_text=_("For a choice: the values, one per line."),
     )
     columns = forms.CharField(
         label=_("Columns"),
         required=False,
         max_length=2000,
-        help_text=_("For a table: one column per line as key, label, type."),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+        help_text=_(
+            "For a table: one column per line as key, label, type, and “required” if it must be filled."
+        ),
     )
 
 
@@ -395,6 +436,9 @@ class FlowJsonForm(forms.Form):
 # Rows <-> the engine's JSON
 
 
+REQUIRED_MARKS = ("required", "必填", "*")
+
+
 def _split_lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -415,16 +459,29 @@ def form_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for line in _split_lines(row.get("columns", "")):
                 parts = [p.strip() for p in line.replace("，", ",").split(",")]
                 key = parts[0]
-                columns.append(
-                    {
-                        "key": key,
-                        "label": parts[1] if len(parts) > 1 and parts[1] else key,
-                        "type": parts[2] if len(parts) > 2 and parts[2] else "text",
-                    }
-                )
+                column = {
+                    "key": key,
+                    "label": parts[1] if len(parts) > 1 and parts[1] else key,
+                    "type": parts[2] if len(parts) > 2 and parts[2] else "text",
+                }
+                if len(parts) > 3 and parts[3].lower() in REQUIRED_MARKS:
+                    column["required"] = True
+                columns.append(column)
             field["columns"] = columns
         fields.append(field)
     return fields
+
+
+FIELD_KEYS = {"key", "label", "type", "required", "choices", "columns"}
+COLUMN_KEYS = {"key", "label", "type", "required"}
+
+
+def form_fits_rows(form: list[dict[str, Any]]) -> bool:
+    """Whether the field rows can show the form without losing anything (a table column with
+    choices of its own, say, cannot be written as a line)."""
+    return all(
+        set(f) <= FIELD_KEYS and all(set(c) <= COLUMN_KEYS for c in f.get("columns") or []) for f in form
+    )
 
 
 def rows_from_form(form: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -437,6 +494,7 @@ def rows_from_form(form: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "choices": "\n".join(f.get("choices") or []),
             "columns": "\n".join(
                 f"{c.get('key', '')}, {c.get('label', '')}, {c.get('type', 'text')}"
+                + (", required" if c.get("required") else "")
                 for c in f.get("columns") or []
             ),
         }

@@ -13,6 +13,11 @@ class TemplateIn(Schema):
     description: str = Field("", max_length=2000)
     category: str = Field("", max_length=40)
     document_type: str = Field("", max_length=60, description="empty for a free form")
+    outcome: str = Field(
+        "",
+        max_length=60,
+        description="a free template's action on approval (GET /approval-outcomes); fixed once created",
+    )
     form: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
     flow: dict[str, Any]
 
@@ -34,6 +39,7 @@ class TemplateOut(Schema):
     description: str
     category: str
     document_type: str
+    outcome: str
     is_active: bool
     version: int
     template_version: int | None
@@ -53,6 +59,12 @@ class TemplateOut(Schema):
     @staticmethod
     def resolve_flow(obj) -> dict:
         return obj.current_version.flow if obj.current_version_id else {}
+
+
+class ApprovalOutcomeOut(Schema):
+    key: str
+    label: str
+    fields: list[dict[str, Any]] = Field(..., description="the fields a template's form must have")
 
 
 class ApprovalIn(Schema):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from heyi.platform import modules
 from heyi.platform.access import require_module, require_perm
@@ -28,6 +29,25 @@ DECIDED = (
     ApprovalTask.State.TRANSFERRED,
 )
 FINISH_EVENTS = ("approvals.instance_approved", "approvals.instance_rejected")
+
+
+def field_label(field: dict[str, Any]) -> str:
+    """A form field's label in the reader's language. A document type's fields are stored with
+    their English labels (the apps' msgids), so the catalog turns them into Chinese; a label a
+    designer typed has no msgid and reads as typed."""
+    label = str(field.get("label") or "")
+    return gettext(label) if label else str(field.get("key", ""))
+
+
+def form_read(form: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The form with every label, table columns' too, as `field_label` shows it."""
+    shown = []
+    for field in form:
+        copy = {**field, "label": field_label(field)}
+        if isinstance(field.get("columns"), list):
+            copy["columns"] = [{**c, "label": field_label(c)} for c in field["columns"]]
+        shown.append(copy)
+    return shown
 
 
 def require_member(user: User, company: Company) -> None:

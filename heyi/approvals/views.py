@@ -45,12 +45,15 @@ from .forms import (
     StepRowForm,
     TemplateHeaderForm,
     flow_from_rows,
+    form_fits_rows,
     form_from_rows,
+    outcome_help,
     rows_from_flow,
     rows_from_form,
 )
 from .models import ApprovalInstance, ApprovalTask, ApprovalTemplate, Delegation
 from .permissions import MANAGE_TEMPLATES, SUBMIT, VIEW_ALL
+from .registry import outcome as outcome_named
 from .services import delegations, instances, tasks, templates
 
 OA = modules.OA
@@ -221,9 +224,9 @@ def _display_values(company, form: list[dict[str, Any]], values: dict[str, Any])
         if field["type"] == "table":
             shown.append(
                 {
-                    "label": field["label"],
+                    "label": selectors.field_label(field),
                     "table": {
-                        "columns": [c.get("label") or c["key"] for c in field["columns"]],
+                        "columns": [selectors.field_label(c) for c in field["columns"]],
                         "rows": [
                             [text(c, row.get(c["key"])) for c in field["columns"]] for row in value or []
                         ],
@@ -231,7 +234,7 @@ def _display_values(company, form: list[dict[str, Any]], values: dict[str, Any])
                 }
             )
         else:
-            shown.append({"label": field["label"], "value": text(field, value)})
+            shown.append({"label": selectors.field_label(field), "value": text(field, value)})
     return shown
 
 
@@ -470,6 +473,11 @@ def request_resubmit(request: HttpRequest, pk) -> HttpResponse:
 # Templates
 
 
+def _outcome_label(template: ApprovalTemplate) -> str:
+    found = outcome_named(template.outcome) if template.outcome else None
+    return str(found.label) if found else template.outcome
+
+
 @company_view(perm=MANAGE_TEMPLATES, module=OA)
 def template_list(request: HttpRequest) -> HttpResponse:
     qs = access.templates_visible(user=request.user, company=request.company).select_related(
@@ -482,6 +490,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
             Column("code", _("Code")),
             Column("category", _("Category")),
             Column("document_type", _("Document type"), value=lambda t: t.document_type or _("Free form")),
+            Column("outcome", _("On approval"), value=_outcome_label),
             Column(
                 "current_version",
                 _("Version"),
@@ -560,8 +569,8 @@ def _designer(request: HttpRequest, template: ApprovalTemplate | None) -> HttpRe
     version = template.current_version if template else None
     form, flow = (version.form, version.flow) if version else ([], {"nodes": []})
     rows = rows_from_flow(flow) if version else ([], [])
-    if rows is None:
-        messages.info(request, _("This flow goes beyond what the step rows can show; edit it as JSON."))
+    if rows is None or not form_fits_rows(form):
+        messages.info(request, _("This design goes beyond what the rows can show; edit it as JSON."))
         return redirect("approvals:template_json", pk=template.pk)  # type: ignore[union-attr]
     step_rows, branch_rows = rows
     data = request.POST if request.method == "POST" else None
@@ -578,10 +587,12 @@ def _designer(request: HttpRequest, template: ApprovalTemplate | None) -> HttpRe
             "category": template.category if template else "",
             "description": template.description if template else "",
             "is_active": template.is_active if template else True,
+            "outcome": template.outcome if template else "",
             "empty_approver": flow.get("empty_approver", "skip"),
             "dedupe": flow.get("dedupe", True),
             "version": template.version if template else None,
         },
+        fixed_outcome=template is not None,
     )
     if template is not None:
         header.fields["code"].disabled = True
@@ -628,6 +639,7 @@ def _designer(request: HttpRequest, template: ApprovalTemplate | None) -> HttpRe
                         name=head["name"],
                         category=head["category"],
                         description=head["description"],
+                        outcome=head["outcome"],
                         form=new_form,
                         flow=new_flow,
                     )
@@ -697,6 +709,17 @@ def template_json(request: HttpRequest, pk) -> HttpResponse:
     )
     if template.document_type:
         form.fields["form"].disabled = True
+        form.fields["form"].help_text = _("The document's fields, read-only: %(fields)s.") % {
+            "fields": "; ".join(
+                f"{f['key']} ({f['label']})" for f in selectors.form_read(current.form if current else [])
+            )
+        }
+    elif template.outcome:
+        found = outcome_named(template.outcome)
+        form.fields["form"].help_text = _("On approval: %(outcome)s. %(needs)s") % {
+            "outcome": found.label if found else template.outcome,
+            "needs": outcome_help(template.outcome),
+        }
     status = 200
     if request.method == "POST":
         if form.is_valid():
