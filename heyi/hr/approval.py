@@ -7,11 +7,9 @@ one of the usual codes; a company's own kinds outside that list read as `other`.
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from heyi.approvals.registry import DocumentType, register_document_type
 from heyi.platform.models import Company
@@ -34,22 +32,21 @@ KINDS = [
 
 
 def _fields() -> list[dict[str, Any]]:
-    """The form as templates store it: plain JSON, labelled in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return [
-            {
-                "key": "leave_type",
-                "label": _("Leave type"),
-                "type": "choice",
-                "choices": KINDS,
-                "required": True,
-            },
-            {"key": "days", "label": _("Days"), "type": "number", "required": True},
-            {"key": "start", "label": _("First day"), "type": "date", "required": True},
-            {"key": "end", "label": _("Last day"), "type": "date", "required": True},
-            {"key": "department", "label": _("Department"), "type": "department"},
-            {"key": "reason", "label": _("Reason"), "type": "text"},
-        ]
+    """The form as templates store it: plain JSON with English labels, shown translated."""
+    return [
+        {
+            "key": "leave_type",
+            "label": gettext_noop("Leave type"),
+            "type": "choice",
+            "choices": KINDS,
+            "required": True,
+        },
+        {"key": "days", "label": gettext_noop("Days"), "type": "number", "required": True},
+        {"key": "start", "label": gettext_noop("First day"), "type": "date", "required": True},
+        {"key": "end", "label": gettext_noop("Last day"), "type": "date", "required": True},
+        {"key": "department", "label": gettext_noop("Department"), "type": "department"},
+        {"key": "reason", "label": gettext_noop("Reason"), "type": "text"},
+    ]
 
 
 def _load(company: Company, id: str) -> LeaveRequest:
