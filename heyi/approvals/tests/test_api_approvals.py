@@ -97,6 +97,59 @@ def test_template_create_and_read(api, company):
     assert [t["code"] for t in listed["items"]] == ["trip"]
 
 
+ASSET_FORM = [
+    {
+        "key": "items",
+        "label": "申购明细",
+        "type": "table",
+        "required": True,
+        "columns": [
+            {"key": "sku", "label": "商品编码", "type": "text"},
+            {"key": "quantity", "label": "数量", "type": "number"},
+            {"key": "unit_price", "label": "预估单价", "type": "money"},
+        ],
+    },
+    {"key": "reason", "label": "理由", "type": "text"},
+]
+
+
+def test_template_with_an_outcome_is_created_and_keeps_it(api, company, lead, boss):
+    outcomes = api.get("/approval-outcomes").json()
+    requisition = next(o for o in outcomes if o["key"] == "purchasing.requisition")
+    assert requisition["label"] and requisition["fields"][0]["key"] == "items"
+    payload = {
+        "code": "asset",
+        "name": "固定资产申购",
+        "outcome": "purchasing.requisition",
+        "form": ASSET_FORM,
+        "flow": two_step_flow(lead, boss),
+    }
+    response = api.post("/approval-templates", payload)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["outcome"] == "purchasing.requisition" and body["form"] == ASSET_FORM
+    patched = api.patch(f"/approval-templates/{body['id']}", {"version": body["version"], "outcome": ""})
+    assert patched.status_code == 200 and patched.json()["outcome"] == "purchasing.requisition"
+    assert ApprovalTemplate.objects.get(pk=body["id"]).outcome == "purchasing.requisition"
+
+
+def test_template_without_the_outcomes_fields_is_refused(api, company, lead, boss):
+    payload = {
+        "code": "asset",
+        "name": "固定资产申购",
+        "outcome": "purchasing.requisition",
+        "form": FORM,
+        "flow": two_step_flow(lead, boss),
+    }
+    response = api.post("/approval-templates", payload)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_template" and "items" in " ".join(error["fields"]["outcome"])
+    unknown = api.post("/approval-templates", {**payload, "form": ASSET_FORM, "outcome": "nowhere"})
+    assert unknown.status_code == 422 and "outcome" in unknown.json()["error"]["fields"]
+    assert not ApprovalTemplate.objects.filter(company=company, code="asset").exists()
+
+
 def test_template_with_unreachable_node_is_refused_with_reasons(api, company):
     flow = {
         "nodes": [
@@ -175,6 +228,39 @@ def test_create_request_and_read_its_route(api_as, company, staff, leave, lead):
     assert [d["assignee_id"] for d in current["decisions"]] == [str(lead.pk)]
     assert [a["kind"] for a in body["actions"]] == ["submit"]
     assert body["tasks"][0]["state"] == "pending"
+
+
+def test_field_labels_read_in_the_callers_language(api_as, company, admin, staff, lead):
+    """Labels stored as the apps' English msgids come back translated; typed labels as typed."""
+    form = [
+        {"key": "supplier", "label": "Supplier", "type": "text"},
+        {"key": "note", "label": "备注", "type": "text"},
+    ]
+    flow = {
+        "nodes": [
+            {"id": "start", "type": "start", "next": "a"},
+            {
+                "id": "a",
+                "type": "approve",
+                "approvers": [{"kind": "user", "user": str(lead.pk)}],
+                "next": "end",
+            },
+            {"id": "end", "type": "end"},
+        ]
+    }
+    template = approval_template_create(
+        actor=admin, company=company, code="labels", name="标签", form=form, flow=flow
+    )
+    instance = approval_instance_create(actor=staff, company=company, template=template, values={"note": "x"})
+    client = api_as(staff, company)
+    client.headers["Accept-Language"] = "zh-hans"
+    assert [f["label"] for f in client.get(f"/approvals/{instance.pk}").json()["form"]] == ["供应商", "备注"]
+    client.headers["Accept-Language"] = "en"
+    assert [f["label"] for f in client.get(f"/approvals/{instance.pk}").json()["form"]] == [
+        "Supplier",
+        "备注",
+    ]
+    assert template.current_version.form == form
 
 
 def test_wrong_form_values_are_refused_per_field(api_as, company, staff, leave):

@@ -17,6 +17,7 @@ from heyi.approvals.errors import NotYourTask
 from heyi.approvals.models import ApprovalInstance, ApprovalTemplate, Delegation
 from heyi.approvals.services.instances import approval_instance_create
 from heyi.approvals.services.tasks import approval_task_approve
+from heyi.approvals.services.templates import approval_template_create
 
 from .test_api_approvals import boss, lead, leave, request_, staff  # noqa: F401
 
@@ -185,6 +186,119 @@ def test_designer_saves_a_flow_with_a_condition_split(company, web, lead, boss):
     assert len(big.path) == 4 and len(small.path) == 3
     page = web.get(reverse("approvals:template_edit", args=[template.pk])).content.decode()
     assert "5000" in page and "总经理" in page
+
+
+def _asset_design(lead, **changes) -> dict:
+    data = {
+        "code": "asset",
+        "name": "固定资产申购",
+        "empty_approver": "skip",
+        "dedupe": "on",
+        "is_active": "on",
+        "outcome": "purchasing.requisition",
+        **_management("fields", 2),
+        "fields-0-key": "items",
+        "fields-0-label": "申购明细",
+        "fields-0-type": "table",
+        "fields-0-required": "on",
+        "fields-0-columns": "sku, 商品编码, text, required\nquantity，数量，number，必填\nunit_price, 预估单价, money",
+        "fields-1-key": "reason",
+        "fields-1-label": "申购理由",
+        "fields-1-type": "text",
+        **_management("branches", 0),
+        **_management("steps", 1),
+        "steps-0-place": "before",
+        "steps-0-kind": "approve",
+        "steps-0-name": "主管",
+        "steps-0-approver_kind": "user",
+        "steps-0-users": [str(lead.pk)],
+        "steps-0-mode": "all",
+    }
+    return {**data, **changes}
+
+
+def test_designer_creates_a_template_with_an_outcome_and_its_table(company, web, lead):
+    page = web.get(reverse("approvals:template_create")).content.decode()
+    assert 'name="outcome"' in page and 'value="purchasing.requisition"' in page
+    assert "<textarea" in page and 'name="fields-0-columns"' in page
+    response = web.post(reverse("approvals:template_create"), _asset_design(lead))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    template = ApprovalTemplate.objects.get(company=company, code="asset")
+    assert template.outcome == "purchasing.requisition"
+    assert template.current_version.form[0]["columns"] == [
+        {"key": "sku", "label": "商品编码", "type": "text", "required": True},
+        {"key": "quantity", "label": "数量", "type": "number", "required": True},
+        {"key": "unit_price", "label": "预估单价", "type": "money"},
+    ]
+    edit = web.get(reverse("approvals:template_edit", args=[template.pk])).content.decode()
+    assert "sku, 商品编码, text, required" in edit
+    assert 'name="outcome"' in edit and "disabled" in edit.split('name="outcome"')[1].split(">")[0]
+    saved = web.post(
+        reverse("approvals:template_edit", args=[template.pk]),
+        _asset_design(lead, code="asset", outcome="", name="资产申购", version=template.version),
+    )
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    template.refresh_from_db()
+    assert template.name == "资产申购" and template.outcome == "purchasing.requisition"
+    assert (
+        "Create an approved purchase requisition"
+        in web.get(reverse("approvals:template_list")).content.decode()
+    )
+
+
+def test_designer_refuses_an_outcome_the_form_lacks_fields_for(company, web, lead):
+    data = _asset_design(lead, **{"fields-0-columns": "sku, 商品编码, text"})
+    response = web.post(reverse("approvals:template_create"), data)
+    assert response.status_code == 400
+    assert "quantity" in response.content.decode()
+    assert not ApprovalTemplate.objects.filter(company=company, code="asset").exists()
+
+
+def test_json_view_of_an_outcome_template_names_its_fields_and_keeps_them(company, web, lead):
+    web.post(reverse("approvals:template_create"), _asset_design(lead))
+    template = ApprovalTemplate.objects.get(company=company, code="asset")
+    url = reverse("approvals:template_json", args=[template.pk])
+    page = web.get(url).content.decode()
+    assert "On approval: Create an approved purchase requisition" in page and "sku Text" in page
+    current = template.current_version
+    response = web.post(
+        url,
+        {"form": json.dumps(current.form[1:]), "flow": json.dumps(current.flow), "version": template.version},
+    )
+    assert response.status_code == 400 and "outcome" in response.content.decode()
+    template.refresh_from_db()
+    assert template.current_version.number == 1
+
+
+def test_document_field_labels_read_in_the_readers_language(company, admin, staff, lead):
+    form = [{"key": "supplier", "label": "Supplier", "type": "text"}]
+    flow = {
+        "nodes": [
+            {"id": "start", "type": "start", "next": "a"},
+            {
+                "id": "a",
+                "type": "approve",
+                "approvers": [{"kind": "user", "user": str(lead.pk)}],
+                "next": "end",
+            },
+            {"id": "end", "type": "end"},
+        ]
+    }
+    template = approval_template_create(
+        actor=admin, company=company, code="labels", name="标签", form=form, flow=flow
+    )
+    instance = approval_instance_create(
+        actor=staff, company=company, template=template, values={"supplier": "华东纸业"}
+    )
+    client = client_for(staff)
+    client.cookies["django_language"] = "zh-hans"
+    detail = client.get(reverse("approvals:instance_detail", args=[instance.pk])).content.decode()
+    assert "<th>供应商</th>" in detail
+    new = client.get(reverse("approvals:request_create", args=[template.pk])).content.decode()
+    assert "供应商" in new and "Supplier" not in new
+    client.cookies["django_language"] = "en"
+    detail = client.get(reverse("approvals:instance_detail", args=[instance.pk])).content.decode()
+    assert "<th>Supplier</th>" in detail
 
 
 def test_designer_shows_the_engines_reasons_and_saves_nothing(company, web):
