@@ -10,7 +10,7 @@ from heyi.platform.access import require_module, require_perm
 from heyi.platform.errors import ValidationFailed
 from heyi.platform.models import Company, User
 
-from ..models import FinanceSettings
+from ..models import Account, FinanceSettings
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -45,13 +45,15 @@ def amount(field: str, value: Any, *, positive: bool = False, allow_zero: bool =
 def finance_settings(company: Company) -> FinanceSettings:
     """The company's posting accounts. A company's first posting installs the small-enterprise
     chart, so stock and documents are in the books from the first move on."""
-    with_accounts = FinanceSettings.objects.select_related(*ACCOUNT_ROLES)
-    found = with_accounts.filter(company=company).first()
+    found = FinanceSettings.objects.filter(company=company).first()
     if found is None:
         from .chart import chart_install
 
         chart_install(actor=None, company=company)
-        found = with_accounts.get(company=company)
+        found = FinanceSettings.objects.get(company=company)
+    accounts = Account.objects.in_bulk([getattr(found, f"{role}_id") for role in ACCOUNT_ROLES])
+    for role in ACCOUNT_ROLES:
+        setattr(found, role, accounts[getattr(found, f"{role}_id")])
     return found
 
 
