@@ -24,7 +24,8 @@ def instances_visible(*, user: User, company: Company) -> QuerySet[ApprovalInsta
     base = ApprovalInstance.objects.filter(company=company)
     if has_perm(user, company, VIEW_ALL):
         return base
-    require_perm(user, company, SUBMIT)
+    if not has_perm(user, company, SUBMIT):
+        return base.none()
     involved = (
         Q(submitter=user) | Q(tasks__assignee=user) | Q(tasks__delegated_from=user) | Q(copies__user=user)
     )

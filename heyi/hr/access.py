@@ -51,9 +51,14 @@ def _approval_document_ids(user: User, company: Company) -> list[uuid.UUID]:
 
 
 def leave_requests_visible(*, user: User, company: Company) -> QuerySet[LeaveRequest]:
+    """HR sees every request; whoever may request leave sees their own and those they approve;
+    anyone else none (search and attachments ask this of every member)."""
     base = LeaveRequest.objects.filter(company=company)
-    if _reader(user, company):
+    require_module(company, modules.OA)
+    if is_hr(user, company):
         return base
+    if not has_perm(user, company, REQUEST_LEAVE):
+        return base.none()
     return base.filter(
         Q(employee__user=user) | Q(created_by=user) | Q(pk__in=_approval_document_ids(user, company))
     )
