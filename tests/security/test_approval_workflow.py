@@ -5,8 +5,6 @@ with 403, and two approvers of an or-sign step deciding at the same instant prod
 one decision (PostgreSQL, real row locks, one connection per thread).
 """
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -17,6 +15,8 @@ from heyi.approvals.services.instances import approval_instance_create
 from heyi.approvals.services.tasks import approval_task_approve
 from heyi.approvals.services.templates import approval_template_create
 from heyi.platform.errors import DomainError
+
+from .racing import race
 
 FORM = [{"key": "amount", "label": "金额", "type": "money", "required": True}]
 
@@ -61,27 +61,6 @@ def test_t07_own_request_and_strangers_are_refused(company, admin):
     assert not ApprovalAction.objects.filter(instance=request, kind="approve").exists()
 
 
-def _race(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # kept for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
@@ -92,7 +71,7 @@ def test_t07_two_approvers_at_once_give_exactly_one_outcome(company, admin, mode
     request = approval_instance_create(
         actor=clerk, company=company, template=_or_sign(company, admin, mode), values={"amount": "10.00"}
     )
-    results = _race(2, lambda i: approval_task_approve(actor=approvers[i], company=company, instance=request))
+    results = race(2, lambda i: approval_task_approve(actor=approvers[i], company=company, instance=request))
     decided = ApprovalAction.objects.filter(instance=request, kind="approve").count()
     refused = [r for r in results if isinstance(r, DomainError)]
     assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)]

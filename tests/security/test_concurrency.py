@@ -7,7 +7,6 @@ each thread on its own connection, all released together by a barrier.
 import datetime
 import json
 import random
-import threading
 
 import pytest
 from django.db import connection, transaction
@@ -19,34 +18,13 @@ from heyi.platform.services.numbering import number_next
 from heyi.platform.services.tenancy import membership_add
 
 from .figures import report
+from .racing import race
 
 pg = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 
 
 class RolledBack(Exception):
     pass
-
-
-def _in_threads(count: int, work) -> list:
-    """Run `work(i)` in `count` threads released at once; each closes its connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # kept for the assertion in the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 @pg
@@ -69,7 +47,7 @@ def test_t24_concurrent_numbers_with_forced_rollbacks_have_no_gap_and_no_duplica
         except RolledBack:
             return None
 
-    results = _in_threads(20, take)
+    results = race(20, take)
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     committed = sorted(r for r in results if r)
@@ -131,7 +109,7 @@ def test_t25_the_same_post_sent_ten_times_at_once_creates_one_object(company, ad
             "/api/v1/departments", {"name": "华北大区"}, content_type="application/json", headers=headers
         )
 
-    answers = _in_threads(10, send)
+    answers = race(10, send)
     errors = [a for a in answers if isinstance(a, Exception)]
     assert not errors, errors
     statuses = [a.status_code for a in answers]

@@ -7,7 +7,6 @@ connection and all start together at a barrier; 30% of them raise inside their t
 after the posting service returned, so their numbers are rolled back with everything else.
 """
 
-import threading
 from collections import defaultdict
 from decimal import Decimal
 
@@ -25,6 +24,7 @@ from heyi.finance.services.vouchers import LineIn, voucher_create, voucher_post
 from heyi.partners.services.partners import partner_create
 
 from .figures import report
+from .racing import race
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
@@ -38,27 +38,6 @@ ROLLED_BACK = {1, 4, 7, 10, 13, 16}  # 30% of the posts fail after taking their 
 
 class PostingFailedLater(Exception):
     """Something after the number was taken went wrong: the whole posting rolls back."""
-
-
-def _race(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # kept for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def _gaps_and_duplicates(sequences: list[int]) -> tuple[int, int]:
@@ -96,7 +75,7 @@ def test_t24_vouchers_posted_at_once_with_rollbacks_number_without_gaps_in_posti
                 raise PostingFailedLater(posted.number)
             return posted.number
 
-    results = _race(THREADS, post)
+    results = race(THREADS, post)
     failed = [r for i, r in enumerate(results) if isinstance(r, Exception) and i not in ROLLED_BACK]
     assert not failed, failed
     assert all(isinstance(results[i], PostingFailedLater) for i in ROLLED_BACK)
@@ -158,7 +137,7 @@ def test_t24_invoices_posted_at_once_with_rollbacks_number_without_gaps_in_posti
                 raise PostingFailedLater(posted.number)
             return posted.number
 
-    results = _race(THREADS, post)
+    results = race(THREADS, post)
     failed = [r for i, r in enumerate(results) if isinstance(r, Exception) and i not in ROLLED_BACK]
     assert not failed, failed
     assert all(isinstance(results[i], PostingFailedLater) for i in ROLLED_BACK)

@@ -4,7 +4,6 @@ PostgreSQL only: threads need committed data and real row locks. Each thread use
 connection, all start together at a barrier, and the ledger check runs after each race.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -18,33 +17,13 @@ from heyi.inventory.tests.factories import make_product, make_warehouse, receive
 from heyi.platform import retrying
 
 from .figures import report
+from .racing import race
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
     pytest.mark.pg,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _race(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # kept for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def test_t22_fifty_orders_for_the_last_units_reserve_exactly_the_stock_there_is(company, admin):
@@ -60,7 +39,7 @@ def test_t22_fifty_orders_for_the_last_units_reserve_exactly_the_stock_there_is(
             actor=admin, company=company, origin=origin, product=product, quantity=Decimal(1)
         )
 
-    results = _race(50, order)
+    results = race(50, order)
     won = [r for r in results if isinstance(r, Decimal)]
     refused = [r for r in results if isinstance(r, InsufficientStock)]
     other = [r for r in results if not isinstance(r, Decimal | InsufficientStock)]
@@ -92,7 +71,7 @@ def test_t23_first_receipts_racing_deliveries_never_leave_a_negative_or_a_wrong_
                 lines=[MoveLine(product, warehouse, Decimal(1))],
             )
 
-        for i, result in enumerate(_race(6, act)):
+        for i, result in enumerate(race(6, act)):
             if isinstance(result, InsufficientStock):
                 outcomes["refused"] += 1
             else:
@@ -130,7 +109,7 @@ def test_t28_opposite_transfers_at_the_same_moment_both_go_through(company, admi
             to_warehouse=target,
         )
 
-    results = _race(10, transfer)
+    results = race(10, transfer)
     failures = [r for r in results if isinstance(r, Exception)]
     assert not failures, failures
     for product in products:

@@ -82,6 +82,38 @@ def _target(company: Company, instance: ApprovalInstance, user: User | None) -> 
     return user
 
 
+def _decision(
+    actor: User,
+    company: Company,
+    instance: ApprovalInstance,
+    *,
+    state: str,
+    kind: str,
+    comment: str,
+    attachments: Any,
+    version: int | None,
+) -> ApprovalInstance:
+    """Approve or reject: the actor's task decided, logged, and the step judged."""
+    with transaction.atomic():
+        locked = instance_locked(actor, company, instance, version)
+        task = _my_task(actor, company, locked)
+        files = attachments_checked(company, locked, attachments)
+        _decide(actor, company, locked, task, state, comment)
+        action_write(
+            company=company,
+            instance=locked,
+            kind=kind,
+            actor=actor,
+            task=task,
+            node_id=task.node_id,
+            comment=comment,
+            data={"attachments": files} if files else None,
+        )
+        engine.advance(company, locked, actor=actor, comment=comment)
+        engine.bump(locked)
+    return locked
+
+
 @retry_when_busy
 def approval_task_approve(
     *,
@@ -93,25 +125,16 @@ def approval_task_approve(
     version: int | None = None,
 ) -> ApprovalInstance:
     check(actor, company, SUBMIT)
-    comment = _comment(comment)
-    with transaction.atomic():
-        locked = instance_locked(actor, company, instance, version)
-        task = _my_task(actor, company, locked)
-        files = attachments_checked(company, locked, attachments)
-        _decide(actor, company, locked, task, TaskState.APPROVED, comment)
-        action_write(
-            company=company,
-            instance=locked,
-            kind=Kind.APPROVE,
-            actor=actor,
-            task=task,
-            node_id=task.node_id,
-            comment=comment,
-            data={"attachments": files} if files else None,
-        )
-        engine.advance(company, locked, actor=actor, comment=comment)
-        engine.bump(locked)
-    return locked
+    return _decision(
+        actor,
+        company,
+        instance,
+        state=TaskState.APPROVED,
+        kind=Kind.APPROVE,
+        comment=_comment(comment),
+        attachments=attachments,
+        version=version,
+    )
 
 
 @retry_when_busy
@@ -130,24 +153,16 @@ def approval_task_reject(
     comment = _comment(comment)
     if not comment:
         raise refuse("comment", _("Say why you reject the request."))
-    with transaction.atomic():
-        locked = instance_locked(actor, company, instance, version)
-        task = _my_task(actor, company, locked)
-        files = attachments_checked(company, locked, attachments)
-        _decide(actor, company, locked, task, TaskState.REJECTED, comment)
-        action_write(
-            company=company,
-            instance=locked,
-            kind=Kind.REJECT,
-            actor=actor,
-            task=task,
-            node_id=task.node_id,
-            comment=comment,
-            data={"attachments": files} if files else None,
-        )
-        engine.advance(company, locked, actor=actor, comment=comment)
-        engine.bump(locked)
-    return locked
+    return _decision(
+        actor,
+        company,
+        instance,
+        state=TaskState.REJECTED,
+        kind=Kind.REJECT,
+        comment=comment,
+        attachments=attachments,
+        version=version,
+    )
 
 
 @retry_when_busy
