@@ -179,10 +179,13 @@ def approval_list(
     q: str = "",
     state: str = "",
     template: uuid.UUID | None = None,
+    document_type: str = "",
+    document_id: uuid.UUID | None = None,
     ordering: str = "-submitted_at",
 ):
     """`box`: pending (mine to decide), submitted (by me), cc (copied to me), decided (by me),
-    all (every request I may see)."""
+    all (every request I may see). `document_type` and `document_id` find the approvals of one
+    business document (`purchasing.requisition`, `finance.payment`, `hr.leave_request`, ...)."""
     user, company = request.actor, request.company
     if box == "pending":
         ids = selectors.pending_tasks(user, company).values("instance_id")
@@ -201,6 +204,10 @@ def approval_list(
         qs = qs.filter(state=state[:12])
     if template is not None:
         qs = qs.filter(template_id=template)
+    if document_type:
+        qs = qs.filter(document_type=document_type[:60])
+    if document_id is not None:
+        qs = qs.filter(document_id=str(document_id))
     qs = text_search(qs, q, ["number", "title"])
     return paginate(
         request, ordered(qs, ordering, ["number", "submitted_at", "finished_at", "state"], "-submitted_at")

@@ -325,3 +325,17 @@ def test_a_fixed_asset_request_approved_by_manager_and_finance_becomes_a_requisi
     assert (requisition.status, requisition.owner) == ("approved", office["chen"])
     line = requisition.lines.get()
     assert (line.product, line.quantity, line.origin_reference) == (office["toner"], D(3), request.number)
+
+
+def test_a_documents_approval_is_found_through_the_api(company, office, api_as):
+    requisition = requisition_of(company, office, "2")
+    found = api_as(office["chen"], company).get(
+        "/approvals", document_type="purchasing.requisition", document_id=str(requisition.pk)
+    )
+    assert found.status_code == 200
+    [item] = found.json()["items"]
+    assert item["number"] == request_of(requisition).number and item["state"] == "running"
+    assert (
+        api_as(office["chen"], company).get("/approvals", document_type="finance.payment").json()["count"]
+        == 0
+    )
