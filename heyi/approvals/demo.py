@@ -1,11 +1,17 @@
 """The demo company's own approval templates: a general request anyone can start (通用审批),
-with one request waiting for a decision and one already approved. The document templates
+with one request waiting for a decision and one already approved; 王总 has 张经理 stand in for
+him during next week's business trip. The document templates
 (requisitions, payments, expense claims, leave) come with their apps' demos."""
+
+import datetime
+
+from django.utils import timezone
 
 from heyi.platform import modules
 from heyi.platform.access import module_enabled
 from heyi.platform.models import Company
 
+from .services.delegations import delegation_create
 from .services.instances import approval_instance_create
 from .services.tasks import approval_task_approve
 from .services.templates import approval_template_create
@@ -83,6 +89,10 @@ def load(company: Company, people: dict) -> None:
     employee, manager = users.get("employee"), users.get("sales_manager")
     if employee is None or manager is None:
         return
+    trip = timezone.localdate() + datetime.timedelta(days=7)
+    delegation_create(
+        actor=designer, company=company, deputy=manager, start=trip, end=trip + datetime.timedelta(days=4)
+    )
     approved = approval_instance_create(
         actor=employee,
         company=company,
