@@ -1,5 +1,5 @@
 """Demo purchasing for 示例科技有限公司: price history, requisitions, open orders, a receipt
-with a rejected part; with OA on, approval templates for requisitions and orders, a large
+with a rejected part and a draft return of it to the supplier; with OA on, approval templates for requisitions and orders, a large
 requisition waiting for the general manager and a small one approved by the manager. The second
 demo company buys nothing yet."""
 
@@ -31,7 +31,15 @@ from .services.orders import (
     purchase_order_create,
     purchase_order_from_requisitions,
 )
-from .services.receipts import InspectionIn, ReceiptLineIn, receipt_confirm, receipt_create, receipt_inspect
+from .services.receipts import (
+    InspectionIn,
+    ReceiptLineIn,
+    ReturnLineIn,
+    purchase_return_create,
+    receipt_confirm,
+    receipt_create,
+    receipt_inspect,
+)
 from .services.requisitions import RequisitionLineIn, purchase_requisition_create, purchase_requisition_submit
 
 D = Decimal
@@ -145,6 +153,13 @@ def load(company: Company, people: dict) -> None:
             ],
         )
         receipt_confirm(actor=keeper, company=company, receipt=receipt)
+        purchase_return_create(
+            actor=keeper,
+            company=company,
+            receipt=receipt,
+            reason="包装破损退回供应商",
+            lines=[ReturnLineIn(receipt_line=receipt.lines.get(), quantity=D(2), from_quarantine=True)],
+        )
         if module_enabled(company, modules.OA) and {"employee", "sales_manager"} <= set(users):
             _approvals(company, people, products)
 
