@@ -1,8 +1,9 @@
 """Form shapes of the approval pages; the rules stay in the services and in design.py.
 
 The template designer edits a flow as rows a non-programmer can fill in: steps in order, each
-for everyone or for one branch of a single condition split, and the split's branches. It turns
-them into the engine's flow graph and back; a flow the rows cannot express (written through
+for everyone or for one branch of a single condition split, and the split's rules, one a row
+(rows with the same branch number are one branch, whose rules must all hold). It turns them
+into the engine's flow graph and back; a flow the rows cannot express (written through
 the API or the JSON view) is edited in the JSON view.
 """
 
@@ -390,8 +391,12 @@ def place_choices(branches: int) -> list[tuple[str, Any]]:
     )
 
 
+BRANCHES_MAX = 50
+
+
 class BranchRowForm(CompanyForm):
-    name = forms.CharField(label=_("Branch"), max_length=100, required=False)
+    branch = forms.IntegerField(label=_("Branch"), min_value=1, max_value=BRANCHES_MAX, required=False)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
     field = forms.CharField(
         label=_("Field"),
         max_length=40,
@@ -527,6 +532,22 @@ def _rule_value(branch: dict[str, Any]) -> Any:
     return value
 
 
+def branch_numbers(rows: list[dict[str, Any]]) -> list[int]:
+    """Each rule row's branch: its number, or one past the highest so far when left empty."""
+    numbers: list[int] = []
+    for row in rows:
+        numbers.append(row.get("branch") or max(numbers, default=0) + 1)
+    return numbers
+
+
+def branch_groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The rule rows of each branch, in branch-number order."""
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for number, row in zip(branch_numbers(rows), rows, strict=True):
+        groups.setdefault(number, []).append(row)
+    return [groups[n] for n in sorted(groups)]
+
+
 def flow_from_rows(
     steps: list[dict[str, Any]], branches: list[dict[str, Any]], empty_approver: str, dedupe: bool
 ) -> tuple[dict[str, Any], dict[int, str]]:
@@ -535,6 +556,7 @@ def flow_from_rows(
     nodes: list[dict[str, Any]] = [{"id": "start", "type": "start"}]
     row_node: dict[int, str] = {}
     groups: dict[str, list[dict[str, Any]]] = {}
+    branches_rules = branch_groups(branches)
     for index, step in enumerate(steps):
         node: dict[str, Any] = {"id": f"s{index + 1}", "type": step["kind"], "name": step.get("name") or ""}
         if step["kind"] == "cc":
@@ -548,7 +570,7 @@ def flow_from_rows(
                 node["deadline_hours"] = step["deadline_hours"]
         row_node[index] = node["id"]
         place = step["place"] if branches or step["place"] in ("before", "after") else "before"
-        if place not in ("before", "after", "default") and int(place[1:]) > len(branches):
+        if place not in ("before", "after", "default") and int(place[1:]) > len(branches_rules):
             place = "default"
         groups.setdefault(place, []).append(node)
 
@@ -561,12 +583,13 @@ def flow_from_rows(
     after = chain(groups.get("after", []), "end")
     if branches:
         split: dict[str, Any] = {"id": "split", "type": "condition", "name": "", "branches": []}
-        for i, branch in enumerate(branches, start=1):
+        for i, rules in enumerate(branches_rules, start=1):
             split["branches"].append(
                 {
-                    "name": branch.get("name") or "",
+                    "name": next((r["name"] for r in rules if r.get("name")), ""),
                     "when": [
-                        {"field": branch["field"].strip(), "op": branch["op"], "value": _rule_value(branch)}
+                        {"field": rule["field"].strip(), "op": rule["op"], "value": _rule_value(rule)}
+                        for rule in rules
                     ],
                     "next": chain(groups.get(f"b{i}", []), after),
                 }
@@ -629,6 +652,22 @@ def _step_row(node: dict[str, Any], place: str) -> dict[str, Any] | None:
     }
 
 
+RULE_KEYS = {"field", "op", "value"}
+
+
+def _branch_row(rule: dict[str, Any], branch: int, name: str) -> dict[str, Any]:
+    value = rule.get("value")
+    department = value if rule.get("field") == SUBMITTER_DEPARTMENT else None
+    return {
+        "branch": branch,
+        "name": name,
+        "field": rule.get("field", ""),
+        "op": rule.get("op", "eq"),
+        "value": ", ".join(map(str, value)) if isinstance(value, list) else ("" if department else value),
+        "department": department,
+    }
+
+
 def rows_from_flow(flow: dict[str, Any]) -> tuple[list[dict], list[dict]] | None:
     """The designer's step and branch rows for a flow, or None when the rows cannot show it."""
     nodes = {n.get("id"): n for n in flow.get("nodes", []) if isinstance(n, dict)}
@@ -657,26 +696,15 @@ def rows_from_flow(flow: dict[str, Any]) -> tuple[list[dict], list[dict]] | None
             return None
         for i, (branch, target) in enumerate(zip(split.get("branches", []), targets, strict=False), start=1):
             rules = branch.get("when") or []
-            if len(rules) != 1:
+            if not rules or not all(isinstance(r, dict) and set(r) <= RULE_KEYS for r in rules):
                 return None
-            rule = rules[0]
-            value = rule.get("value")
             steps = _linear(nodes, target, {join})
             if steps is None:
                 return None
             placed += [(n, f"b{i}") for n in steps]
-            department = value if rule.get("field") == SUBMITTER_DEPARTMENT else None
-            branch_rows.append(
-                {
-                    "name": branch.get("name", ""),
-                    "field": rule.get("field", ""),
-                    "op": rule.get("op", "eq"),
-                    "value": ", ".join(map(str, value))
-                    if isinstance(value, list)
-                    else ("" if department else value),
-                    "department": department,
-                }
-            )
+            branch_rows += [
+                _branch_row(rule, i, branch.get("name", "") if j == 0 else "") for j, rule in enumerate(rules)
+            ]
         default = _linear(nodes, split.get("default"), {join})
         if default is None:
             return None

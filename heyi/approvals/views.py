@@ -44,6 +44,7 @@ from .forms import (
     ReturnForm,
     StepRowForm,
     TemplateHeaderForm,
+    branch_numbers,
     flow_from_rows,
     form_fits_rows,
     form_from_rows,
@@ -524,16 +525,27 @@ class _CompanyFormSet(django_forms.BaseFormSet):
         return kwargs
 
 
-def _formset(form_class, data, prefix: str, initial: list[dict], extra: int, **kwargs):
-    cls = django_forms.formset_factory(
-        form_class, formset=_CompanyFormSet, extra=extra, can_delete=True, max_num=100
-    )
-    return cls(data, initial=initial, prefix=prefix, **kwargs)
-
-
 def _kept(formset) -> list[tuple[django_forms.Form, dict[str, Any]]]:
     """The rows filled in and not removed, in order (blank extra rows have no cleaned data)."""
     return [(f, f.cleaned_data) for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+class _BranchFormSet(_CompanyFormSet):
+    """Rule rows; the branch numbers must run 1, 2, 3… so that a step's “Branch n” is clear."""
+
+    def clean(self):
+        if any(self.errors):
+            return
+        numbers = sorted(set(branch_numbers([d for _f, d in _kept(self)])))
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise django_forms.ValidationError(_("Number the branches 1, 2, 3… without gaps."))
+
+
+def _formset(
+    form_class, data, prefix: str, initial: list[dict], extra: int, formset=_CompanyFormSet, **kwargs
+):
+    cls = django_forms.formset_factory(form_class, formset=formset, extra=extra, can_delete=True, max_num=100)
+    return cls(data, initial=initial, prefix=prefix, **kwargs)
 
 
 def _with_more_rows(data, prefix: str):
@@ -597,18 +609,19 @@ def _designer(request: HttpRequest, template: ApprovalTemplate | None) -> HttpRe
     if template is not None:
         header.fields["code"].disabled = True
     field_set = _formset(FieldRowForm, data, "fields", rows_from_form(form), extra=2)
-    branch_set = _formset(BranchRowForm, data, "branches", branch_rows, extra=1, company=company)
-    branch_count = (
-        len(
-            [
-                f
-                for f in branch_set.forms
-                if f.is_valid() and f.cleaned_data and not f.cleaned_data.get("DELETE")
-            ]
-        )
-        if data is not None
-        else len(branch_rows)
+    branch_set = _formset(
+        BranchRowForm, data, "branches", branch_rows, extra=2, formset=_BranchFormSet, company=company
     )
+    rules = (
+        [
+            f.cleaned_data
+            for f in branch_set.forms
+            if f.is_valid() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if data is not None
+        else branch_rows
+    )
+    branch_count = max(branch_numbers(rules), default=0)
     step_set = _formset(
         StepRowForm,
         data,
@@ -616,7 +629,7 @@ def _designer(request: HttpRequest, template: ApprovalTemplate | None) -> HttpRe
         step_rows,
         extra=2,
         company=company,
-        branches=max(branch_count, len(branch_rows)),
+        branches=max(branch_count, max(branch_numbers(branch_rows), default=0)),
     )
     status = 200
     if data is not None and not adding:

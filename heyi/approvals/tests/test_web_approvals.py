@@ -188,6 +188,122 @@ def test_designer_saves_a_flow_with_a_condition_split(company, web, lead, boss):
     assert "5000" in page and "总经理" in page
 
 
+def _as_posted(page) -> dict:
+    """What the designer page sends back when saved unchanged: every row's shown value."""
+    data: dict = {}
+    forms = [page.context["header"]]
+    for name in ("field_set", "step_set", "branch_set"):
+        formset = page.context[name]
+        forms += formset.forms
+        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is True:
+                data[field.html_name] = "on"
+            elif isinstance(value, list):
+                data[field.html_name] = [str(v) for v in value]
+            elif value not in (None, False):
+                data[field.html_name] = str(value)
+    return data
+
+
+def test_designer_saves_a_branch_whose_rules_must_all_hold(company, web, office):
+    data = {
+        "code": "deal",
+        "name": "大额销售费用",
+        "empty_approver": "skip",
+        "dedupe": "on",
+        "is_active": "on",
+        **_management("fields", 1),
+        "fields-0-key": "amount",
+        "fields-0-label": "金额",
+        "fields-0-type": "money",
+        "fields-0-required": "on",
+        **_management("branches", 3),
+        "branches-0-branch": "1",
+        "branches-0-name": "大额销售",
+        "branches-0-field": "amount",
+        "branches-0-op": "gt",
+        "branches-0-value": "50000",
+        "branches-1-branch": "1",
+        "branches-1-field": "submitter.department",
+        "branches-1-op": "within",
+        "branches-1-department": str(office.sales_dept.pk),
+        **_management("steps", 2),
+        "steps-0-place": "b1",
+        "steps-0-kind": "approve",
+        "steps-0-name": "销售总监",
+        "steps-0-approver_kind": "user",
+        "steps-0-users": [str(office.director.pk)],
+        "steps-0-mode": "all",
+        "steps-1-place": "default",
+        "steps-1-kind": "approve",
+        "steps-1-name": "总经理",
+        "steps-1-approver_kind": "user",
+        "steps-1-users": [str(office.gm.pk)],
+        "steps-1-mode": "all",
+    }
+    response = web.post(reverse("approvals:template_create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    template = ApprovalTemplate.objects.get(company=company, code="deal")
+    split = next(n for n in template.current_version.flow["nodes"] if n["type"] == "condition")
+    assert [(b["name"], b["when"]) for b in split["branches"]] == [
+        (
+            "大额销售",
+            [
+                {"field": "amount", "op": "gt", "value": "50000"},
+                {"field": "submitter.department", "op": "within", "value": str(office.sales_dept.pk)},
+            ],
+        )
+    ]
+
+    url = reverse("approvals:template_edit", args=[template.pk])
+    page = web.get(url)
+    assert page.status_code == 200
+    rows = [f.initial for f in page.context["branch_set"].initial_forms]
+    assert [(r["branch"], r["field"], r["op"]) for r in rows] == [
+        (1, "amount", "gt"),
+        (1, "submitter.department", "within"),
+    ]
+    body = page.content.decode()
+    assert 'value="50000"' in body and f'value="{office.sales_dept.pk}" selected' in body
+    resaved = web.post(url, _as_posted(page))
+    assert resaved.status_code == 302, resaved.content.decode()[:3000]
+    template.refresh_from_db()
+    assert template.current_version.number == 1
+
+    names = {n["id"]: n.get("name") for n in template.current_version.flow["nodes"]}
+
+    def steps(submitter, amount: str) -> list[str]:
+        instance = approval_instance_create(
+            actor=submitter, company=company, template=template, values={"amount": amount}
+        )
+        return [names[n] for n in instance.path if names.get(n)]
+
+    assert steps(office.alice, "80000") == ["销售总监"]
+    assert steps(office.alice, "100") == ["总经理"]
+    assert steps(office.hr, "80000") == ["总经理"]
+    assert steps(office.gm, "80000") == ["总经理"]
+
+
+def test_designer_refuses_branch_numbers_with_a_gap(company, web, lead):
+    data = _asset_design(
+        lead,
+        outcome="",
+        **_management("branches", 1),
+        **{
+            "branches-0-branch": "2",
+            "branches-0-field": "reason",
+            "branches-0-op": "eq",
+            "branches-0-value": "x",
+        },
+    )
+    response = web.post(reverse("approvals:template_create"), data)
+    assert response.status_code == 400 and "without gaps" in response.content.decode()
+    assert not ApprovalTemplate.objects.filter(company=company, code="asset").exists()
+
+
 def _asset_design(lead, **changes) -> dict:
     data = {
         "code": "asset",
