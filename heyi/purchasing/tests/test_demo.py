@@ -1,7 +1,5 @@
 """The demo company has something to buy, receive and return, and its stock agrees with the ledger."""
 
-from django.test import override_settings
-
 from heyi.approvals.models import ApprovalInstance
 from heyi.inventory.models import StockBalance, Warehouse
 from heyi.inventory.selectors import stock_available, stock_differences
@@ -17,11 +15,10 @@ APPS_UP_TO_PURCHASING = [
 ]
 
 
-@override_settings(HEYI_APPS=APPS_UP_TO_PURCHASING)
 def test_the_demo_company_has_price_history_open_orders_and_a_rejected_part(db):
     from heyi.platform.demo import load_demo
 
-    company = load_demo()
+    company = load_demo(APPS_UP_TO_PURCHASING)
     assert SupplierPrice.objects.filter(company=company).count() >= 8
     statuses = list(PurchaseOrder.objects.filter(company=company).values_list("status", flat=True))
     assert statuses.count("closed") == 7 and "confirmed" in statuses and "partially_received" in statuses
@@ -46,12 +43,11 @@ def test_the_demo_company_has_price_history_open_orders_and_a_rejected_part(db):
     assert waiting.tasks.get(state="pending").assignee.username == "admin", "over 50,000: the general manager"
 
 
-@override_settings(HEYI_APPS=APPS_UP_TO_PURCHASING)
 def test_the_demo_fixed_asset_request_became_an_approved_requisition(db):
     from heyi.approvals.models import ApprovalInstance
     from heyi.platform.demo import load_demo
 
-    company = load_demo()
+    company = load_demo(APPS_UP_TO_PURCHASING)
     requests = ApprovalInstance.objects.filter(company=company, template__code="fixed_asset_request")
     approved = requests.get(state="approved")
     assert requests.filter(state="running").exists()
