@@ -1,7 +1,6 @@
-"""The approval seam: the one place where a payment or an expense claim asks to be approved.
+"""Payments and expense claims as document types of the approval engine.
 
-`approval_request` is called by `payment_submit` and `expense_claim_submit`. It starts the
-approval engine's flow for the document; with OA off or no active template for the document
+`payment_submit` and `expense_claim_submit` ask the engine (`approval_pending`); with OA off or no active template for the document
 type the document is approved (and posts) at once, as it is when every step of its flow was
 skipped. While a flow decides, the document waits as `submitted`; the decisions come back
 through the document types registered here, in the deciding transaction: approved ->
@@ -12,16 +11,13 @@ Field labels are stored in a template's form as written; they are marked for tra
 translated where the form is shown.
 """
 
-import enum
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from heyi.approvals.models import ApprovalInstance
 from heyi.approvals.registry import DocumentType, register_document_type
-from heyi.approvals.services.instances import approval_start
 from heyi.platform.errors import NotFound
 from heyi.platform.models import Company, User
 
@@ -29,19 +25,6 @@ from .models import ExpenseClaim, Payment
 
 PAYMENT = "finance.payment"
 EXPENSE_CLAIM = "finance.expense_claim"
-
-
-class Decision(enum.StrEnum):
-    APPROVED = "approved"
-    PENDING = "pending"
-
-
-def approval_request(*, actor: User, company: Company, kind: str, document: Any) -> Decision:
-    """Inside the submitting transaction: APPROVED when the document needs no (more) approval."""
-    instance = approval_start(actor=actor, company=company, document_type=kind, document=document)
-    if instance is None or instance.state == ApprovalInstance.State.APPROVED:
-        return Decision.APPROVED
-    return Decision.PENDING
 
 
 def _payment(company: Company, id: str) -> Payment:

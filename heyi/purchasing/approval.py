@@ -1,9 +1,8 @@
-"""The approval seam: the one place where a requisition or an order asks to be approved.
+"""Requisitions and orders as document types of the approval engine.
 
-`approval_request` is called by `purchase_requisition_submit` and `purchase_order_confirm`. It
-starts the approval engine's flow for the document; with OA off or no active template for the
-document type the document is approved at once, as it is when every step of its flow was
-skipped. Later decisions come back through the document types registered here, in the
+`purchase_requisition_submit` and `purchase_order_confirm` ask the engine (`approval_pending`);
+with OA off or no active template for the document type the document is approved at once, as
+it is when every step of its flow was skipped. Later decisions come back through the document types registered here, in the
 deciding transaction: approved -> `purchase_requisition_approve` / `purchase_order_approve`,
 rejected -> `purchase_requisition_reject` / `purchase_order_reject`, withdrawn -> back to draft.
 
@@ -11,7 +10,6 @@ Field labels are stored in a template's form as written; they are marked for tra
 translated where the form is shown.
 """
 
-import enum
 from decimal import Decimal
 from typing import Any
 
@@ -19,9 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from heyi.approvals.models import ApprovalInstance
 from heyi.approvals.registry import DocumentType, register_document_type
-from heyi.approvals.services.instances import approval_abandon, approval_start
 from heyi.catalog.selectors import unit_convert
 from heyi.platform.errors import NotFound
 from heyi.platform.models import Company, Employee, User
@@ -31,24 +27,6 @@ from .models import PurchaseOrder, PurchaseRequisition
 REQUISITION = "purchasing.requisition"
 ORDER = "purchasing.order"
 CENT = Decimal("0.01")
-
-
-class Decision(enum.StrEnum):
-    APPROVED = "approved"
-    PENDING = "pending"
-
-
-def approval_request(*, actor: User, company: Company, kind: str, document: Any) -> Decision:
-    """Inside the submitting transaction: APPROVED when the document needs no (more) approval."""
-    instance = approval_start(actor=actor, company=company, document_type=kind, document=document)
-    if instance is None or instance.state == ApprovalInstance.State.APPROVED:
-        return Decision.APPROVED
-    return Decision.PENDING
-
-
-def approval_abandon_for(*, actor: User, company: Company, kind: str, document: Any) -> None:
-    """Inside the cancelling transaction: a request still deciding on the document ends."""
-    approval_abandon(actor=actor, company=company, document_type=kind, document_id=document.pk)
 
 
 def requisition_estimate(requisition: PurchaseRequisition) -> Decimal:

@@ -168,6 +168,14 @@ def approval_start(
         )
 
 
+def approval_pending(*, actor: User, company: Company, document_type: str, document: Any) -> bool:
+    """`approval_start` as a submitting service reads it: True while a flow decides the document
+    (its decision comes back through the registry); False when the service approves it now
+    (OA off, no template, or every step skipped)."""
+    instance = approval_start(actor=actor, company=company, document_type=document_type, document=document)
+    return instance is not None and instance.is_open
+
+
 @retry_when_busy
 def approval_instance_create(
     *, actor: User, company: Company, template: ApprovalTemplate, values: dict[str, Any], title: str = ""

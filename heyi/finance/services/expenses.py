@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from heyi.approvals.services.instances import approval_pending
 from heyi.platform import modules
 from heyi.platform.access import has_perm, require_module, require_perm
 from heyi.platform.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
@@ -25,7 +26,7 @@ from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import check_version, record_create, record_transition, record_update
 
 from ..access import access_expense_claim
-from ..approval import EXPENSE_CLAIM, Decision, approval_request
+from ..approval import EXPENSE_CLAIM
 from ..models import Account, ExpenseClaim, ExpenseClaimLine, Voucher
 from ..permissions import CLAIM_EXPENSE, MANAGE_PAYMENT
 from .common import ZERO, amount, finance_settings
@@ -228,8 +229,7 @@ def expense_claim_submit(*, actor: User, company: Company, claim: ExpenseClaim) 
             raise InvalidTransition(current=locked.state, target=State.SUBMITTED)
         if not locked.lines.exists():
             raise _refuse("lines", _("Add at least one line with an amount."))
-        decision = approval_request(actor=actor, company=company, kind=EXPENSE_CLAIM, document=locked)
-        if decision == Decision.APPROVED:
+        if not approval_pending(actor=actor, company=company, document_type=EXPENSE_CLAIM, document=locked):
             _approve(actor, company, locked)
         else:
             _transition(actor, company, locked, State.SUBMITTED)

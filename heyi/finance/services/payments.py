@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from heyi.approvals.services.instances import approval_pending
 from heyi.partners.models import Partner
 from heyi.platform import modules
 from heyi.platform.access import require_module
@@ -30,7 +31,7 @@ from heyi.platform.services.audit import audit_record
 from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import check_version, record_create, record_transition, record_update
 
-from ..approval import PAYMENT, Decision, approval_request
+from ..approval import PAYMENT
 from ..errors import OverAllocation
 from ..events import PaymentPosted
 from ..models import Account, Allocation, Invoice, Payment, Voucher
@@ -336,8 +337,8 @@ def payment_cancel(*, actor: User, company: Company, payment: Payment) -> Paymen
 
 
 def payment_submit(*, actor: User, company: Company, payment: Payment) -> Payment:
-    """Send a draft through the approval seam: posted at once today, `submitted` while a future
-    approval flow decides."""
+    """Send a draft for approval: posted at once when no approval flow applies, `submitted`
+    while one decides."""
     check(actor, company, MANAGE_PAYMENT)
     with transaction.atomic():
         locked = _locked(company, payment)
@@ -346,8 +347,7 @@ def payment_submit(*, actor: User, company: Company, payment: Payment) -> Paymen
         cash_account_checked(company, "account", locked.account)
         entries = _planned(company, locked, lock=True)
         _checked_targets(company, SETTLES[locked.kind], locked.partner_id, entries, locked.amount)
-        decision = approval_request(actor=actor, company=company, kind=PAYMENT, document=locked)
-        if decision == Decision.APPROVED:
+        if not approval_pending(actor=actor, company=company, document_type=PAYMENT, document=locked):
             _post(actor, company, locked, entries)
         else:
             record_transition(

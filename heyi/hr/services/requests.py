@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.approvals.models import ApprovalInstance
 from heyi.approvals.services.instances import approval_start, approval_withdraw
 from heyi.platform.errors import InvalidTransition, NotPermitted
 from heyi.platform.eventbus import publish
@@ -254,7 +253,7 @@ def leave_request_submit(*, actor: User, company: Company, leave_request: LeaveR
         if instance is not None:
             locked.approval = instance
             locked.save(update_fields=["approval", "updated_at"])
-        if instance is None or instance.state == ApprovalInstance.State.APPROVED:
+        if instance is None or not instance.is_open:
             _approve(actor, company, locked)
     return locked
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from heyi.approvals.services.instances import approval_abandon, approval_pending
 from heyi.catalog.models import Product, Unit
 from heyi.inventory.models import Warehouse
 from heyi.partners.models import Partner
@@ -21,7 +22,7 @@ from heyi.platform.services.records import check_version, record_create, record_
 
 from .. import selectors
 from ..access import access_order, access_requisition
-from ..approval import ORDER, Decision, approval_abandon_for, approval_request
+from ..approval import ORDER
 from ..errors import NoLines, NoSupplier, NotOrderable
 from ..events import OrderConfirmed
 from ..models import PurchaseOrder, PurchaseOrderLine, PurchaseRequisition, SupplierPrice
@@ -227,8 +228,7 @@ def purchase_order_confirm(*, actor: User, company: Company, order: PurchaseOrde
         if not locked.lines.exists():
             raise NoLines()
         supplier_checked(company, "supplier", locked.supplier)
-        decision = approval_request(actor=actor, company=company, kind=ORDER, document=locked)
-        if decision == Decision.APPROVED:
+        if not approval_pending(actor=actor, company=company, document_type=ORDER, document=locked):
             _confirm(actor, company, locked)
         else:
             _transition(actor, company, locked, Status.SUBMITTED)
@@ -301,7 +301,7 @@ def purchase_order_cancel(*, actor: User, company: Company, order: PurchaseOrder
                 _("Goods have been received against this order; close it instead."), current=locked.status
             )
         if locked.status == Status.SUBMITTED:
-            approval_abandon_for(actor=actor, company=company, kind=ORDER, document=locked)
+            approval_abandon(actor=actor, company=company, document_type=ORDER, document_id=locked.pk)
         _transition(actor, company, locked, Status.CANCELLED)
     return locked
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from heyi.approvals.services.instances import approval_abandon, approval_pending
 from heyi.catalog.models import Product, Unit
 from heyi.partners.models import Partner
 from heyi.platform.eventbus import publish
@@ -17,7 +18,7 @@ from heyi.platform.services.numbering import number_next
 from heyi.platform.services.records import record_create, record_transition, record_update
 
 from ..access import access_requisition
-from ..approval import REQUISITION, Decision, approval_abandon_for, approval_request
+from ..approval import REQUISITION
 from ..errors import AlreadyRequested
 from ..events import RequisitionApproved
 from ..models import PurchaseRequisition, PurchasingSettings, RequisitionLine
@@ -153,8 +154,7 @@ def purchase_requisition_submit(
             raise NoLines()
         locked.submitted_at = timezone.now()
         _transition(actor, company, locked, Status.SUBMITTED)
-        decision = approval_request(actor=actor, company=company, kind=REQUISITION, document=locked)
-        if decision == Decision.APPROVED:
+        if not approval_pending(actor=actor, company=company, document_type=REQUISITION, document=locked):
             _approve(actor, company, locked)
     return locked
 
@@ -241,7 +241,7 @@ def purchase_requisition_cancel(
     with transaction.atomic():
         locked = access_requisition(user=actor, company=company, id=requisition.pk, for_update=True)
         if locked.status == Status.SUBMITTED:
-            approval_abandon_for(actor=actor, company=company, kind=REQUISITION, document=locked)
+            approval_abandon(actor=actor, company=company, document_type=REQUISITION, document_id=locked.pk)
         _transition(actor, company, locked, Status.CANCELLED)
     return locked
 
