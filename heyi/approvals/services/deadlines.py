@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.platform.models import Company, Employee, User
+from heyi.platform.models import Company
 from heyi.platform.retrying import retry_when_busy
 from heyi.platform.services.notifications import notify
 
@@ -17,19 +17,6 @@ from . import engine
 from .log import action_write
 
 Kind = ApprovalAction.Kind
-
-
-def _manager_of(company: Company, user_id) -> User | None:
-    employee = (
-        Employee.objects.filter(company=company, user_id=user_id).select_related("manager__user").first()
-    )
-    boss = employee.manager if employee is not None else None
-    if boss is None and employee is not None and employee.department_id:
-        department = employee.department
-        while department is not None and department.manager_id in (None, employee.pk):
-            department = department.parent
-        boss = department.manager if department is not None else None
-    return boss.user if boss is not None and boss.user_id and boss.is_active else None
 
 
 def _remind(company: Company, task: ApprovalTask, now: datetime.datetime) -> None:
@@ -52,7 +39,8 @@ def _escalate(company: Company, task: ApprovalTask, now: datetime.datetime) -> N
     """The holder's manager takes the task over; with no manager (or the submitter as the
     manager) the task stays where it is, marked escalated, and the holder is told again."""
     instance = task.instance
-    boss = _manager_of(company, task.assignee_id)
+    boss_id = engine.manager_user_id(company, task.assignee_id)
+    boss = next(iter(engine.members_active(company, [boss_id])), None) if boss_id else None
     task.escalated = True
     busy = (
         boss is not None

@@ -61,7 +61,7 @@ def submitter_facts(company: Company, user: User) -> dict[str, Any]:
     }
 
 
-def _members(company: Company, user_ids: list[Any]) -> list[User]:
+def members_active(company: Company, user_ids: list[Any]) -> list[User]:
     """Active members among `user_ids`, in the order given, each once."""
     active = {
         m.user_id: m.user
@@ -79,23 +79,22 @@ def _members(company: Company, user_ids: list[Any]) -> list[User]:
     return ordered
 
 
-def _manager_user_ids(company: Company, submitter: User, levels: int) -> list[Any]:
-    """The manager N levels up: the employee's manager, else the head of their department (or
-    of the department above when they head it themselves)."""
-    employees = {e.pk: e for e in Employee.objects.filter(company=company)}
-    departments = {d.pk: d for d in Department.objects.filter(company=company)}
-    current = next((e for e in employees.values() if e.user_id == submitter.pk), None)
+def manager_user_id(company: Company, user_id: Any, levels: int = 1) -> Any | None:
+    """The user of the manager N levels up: the employee's manager, else the head of their
+    department (or of the department above when they head it themselves)."""
+    departments: dict[Any, Department] = {d.pk: d for d in Department.objects.filter(company=company)}
+    current = Employee.objects.filter(company=company, user_id=user_id).first()
     for _level in range(levels):
         if current is None:
-            return []
-        boss = employees.get(current.manager_id) if current.manager_id else None
-        if boss is None:
-            department = departments.get(current.department_id) if current.department_id else None
-            while department is not None and (department.manager_id in (None, current.pk)):
-                department = departments.get(department.parent_id) if department.parent_id else None
-            boss = employees.get(department.manager_id) if department and department.manager_id else None
-        current = boss
-    return [current.user_id] if current is not None and current.user_id and current.is_active else []
+            return None
+        boss_id = current.manager_id
+        if boss_id is None:
+            department = departments.get(current.department_id)
+            while department is not None and department.manager_id in (None, current.pk):
+                department = departments.get(department.parent_id)
+            boss_id = department.manager_id if department is not None else None
+        current = Employee.objects.filter(company=company, pk=boss_id).first() if boss_id else None
+    return current.user_id if current is not None and current.is_active else None
 
 
 def resolve_people(
@@ -116,7 +115,7 @@ def resolve_people(
                 .values_list("user_id", flat=True)
             )
         elif kind == "manager":
-            ids.extend(_manager_user_ids(company, submitter, spec.get("levels", 1)))
+            ids.append(manager_user_id(company, submitter.pk, spec.get("levels", 1)))
         elif kind == "department_head":
             head = (
                 Department.objects.filter(company=company, pk=spec["department"])
@@ -127,7 +126,7 @@ def resolve_people(
                 ids.append(head)
         elif kind == "field" and values.get(spec["field"]):
             ids.append(values[spec["field"]])
-    return _members(company, [_uuid(i) for i in ids if i])
+    return members_active(company, [_uuid(i) for i in ids if i])
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -152,7 +151,7 @@ def approvers_for(company: Company, instance: ApprovalInstance, node: Node, flow
         admins = Membership.objects.filter(
             company=company, is_active=True, roles__company=company, roles__is_admin=True
         ).values_list("user_id", flat=True)
-        return [u for u in _members(company, list(admins)) if u.pk != instance.submitter_id]
+        return [u for u in members_active(company, list(admins)) if u.pk != instance.submitter_id]
     if policy == "refuse":
         raise NoApprover(
             _("Nobody can approve the step “%(step)s” of this request.") % {"step": node.name or node.id},
@@ -171,11 +170,14 @@ def route_plan(company: Company, instance: ApprovalInstance) -> list[str]:
     return [n.id for n in nodes]
 
 
-def _deputy(company: Company, instance: ApprovalInstance, user: User, today: datetime.date) -> User | None:
-    delegation = (
+def _deputies(company: Company, instance: ApprovalInstance, people: list[User], today: datetime.date) -> dict:
+    """Who stands in today for each of `people` (by user id): a delegation for this template
+    before one for every template, the latest first; never the submitter."""
+    found: dict[Any, Delegation] = {}
+    delegations = (
         Delegation.objects.filter(
             company=company,
-            user=user,
+            user__in=people,
             is_active=True,
             start__lte=today,
             end__gte=today,
@@ -183,23 +185,22 @@ def _deputy(company: Company, instance: ApprovalInstance, user: User, today: dat
         )
         .filter(Q(template__isnull=True) | Q(template_id=instance.template_id))
         .select_related("deputy")
-        .order_by("template_id", "-start")
-        .first()
     )
-    if delegation is None or delegation.deputy_id == instance.submitter_id:
-        return None
-    return delegation.deputy
+    for delegation in sorted(delegations, key=lambda d: (d.template_id is None, -d.start.toordinal())):
+        found.setdefault(delegation.user_id, delegation)
+    return {uid: d.deputy for uid, d in found.items() if d.deputy_id != instance.submitter_id}
 
 
-def _already_approved(instance: ApprovalInstance, user_id: Any) -> bool:
-    """Approved earlier in this round: a request sent back is decided afresh."""
-    return ApprovalTask.objects.filter(
-        company_id=instance.company_id,
-        instance=instance,
-        assignee_id=user_id,
-        state=TaskState.APPROVED,
-        activation__gte=instance.round_start,
-    ).exists()
+def _approved_this_round(instance: ApprovalInstance) -> set[Any]:
+    """Who approved earlier in this round: a request sent back is decided afresh."""
+    return set(
+        ApprovalTask.objects.filter(
+            company_id=instance.company_id,
+            instance=instance,
+            state=TaskState.APPROVED,
+            activation__gte=instance.round_start,
+        ).values_list("assignee_id", flat=True)
+    )
 
 
 def instance_link(instance: ApprovalInstance) -> str:
@@ -243,9 +244,11 @@ def _enter_approval(company: Company, instance: ApprovalInstance, node: Node, fl
     now = timezone.now()
     today = timezone.localdate()
     mode = node.raw.get("mode", "all")
+    deputies = _deputies(company, instance, people, today)
+    approved = _approved_this_round(instance) if flow.dedupe else set()
     previous: ApprovalTask | None = None
     for position, person in enumerate(people, start=1):
-        deputy = _deputy(company, instance, person, today)
+        deputy = deputies.get(person.pk)
         task = ApprovalTask(
             company=company,
             instance=instance,
@@ -259,7 +262,7 @@ def _enter_approval(company: Company, instance: ApprovalInstance, node: Node, fl
             state=TaskState.WAITING,
             assigned_at=now,
         )
-        if flow.dedupe and _already_approved(instance, person.pk):
+        if person.pk in approved:
             task.state, task.auto, task.decided_at = TaskState.APPROVED, True, now
         task.save(force_insert=True)
         if task.auto:
