@@ -32,7 +32,8 @@ MODES = ("all", "any", "ratio", "sequential")
 APPROVER_KINDS = ("user", "role", "manager", "department_head", "field")
 EMPTY_POLICIES = ("skip", "admin", "refuse")
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "within")
-SUBMITTER_FIELDS = ("submitter.department", "submitter.role")
+SUBMITTER_DEPARTMENT = "submitter.department"
+SUBMITTER_FIELDS = (SUBMITTER_DEPARTMENT, "submitter.role")
 MONEY = Decimal("0.01")
 MAX_TEXT = 2000
 

@@ -1,0 +1,1 @@
+"""The engine's pages (OA module), one module per area."""
