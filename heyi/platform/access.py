@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from . import modules
-from .errors import ModuleDisabled, NotFound, NotPermitted
+from .errors import ModuleDisabled, NotFound, NotPermitted, refuse
 from .models import Company, CompanyModule, Department, Employee, Membership, Owned, Role, User
 
 M = TypeVar("M", bound=models.Model)
@@ -109,6 +110,25 @@ def require_module(company: Company, module: str | None) -> None:
         raise ValueError(f"unknown module {module}")
     if not module_enabled(company, module):
         raise ModuleDisabled()
+
+
+def require_access(actor: User | None, company: Company, module: str | None, *perms: str) -> None:
+    """The company runs `module` and the actor holds one of `perms`; with no actor (the system
+    acting on someone's behalf) or no perms, the module alone."""
+    require_module(company, module)
+    if actor is None or not perms:
+        return
+    if not any(has_perm(actor, company, p) for p in perms):
+        require_perm(actor, company, perms[0])
+
+
+def ours(company: Company, field: str, obj: Any, *, required: bool = False) -> None:
+    """A record handed to a service belongs to `company`: another company's reads as unknown,
+    never as found (and so does a missing one where it is `required`)."""
+    if obj is None and not required:
+        return
+    if obj is None or getattr(obj, "company_id", None) != company.pk:
+        raise refuse(field, _("Not found."))
 
 
 def department_subtree(company: Company, root_ids: set) -> set:

@@ -27,6 +27,11 @@ class ValidationFailed(DomainError):
     default_message = _("Some fields are not valid.")
 
 
+def refuse(field: str, message: Any) -> ValidationFailed:
+    """A bad value of one field, answered as the API and the forms show field errors."""
+    return ValidationFailed(fields={field: [str(message)]})
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = 404

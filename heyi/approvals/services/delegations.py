@@ -6,14 +6,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from heyi.platform.access import has_perm
-from heyi.platform.errors import NotPermitted
+from heyi.platform.errors import NotPermitted, refuse
 from heyi.platform.models import Company, Membership, User
 from heyi.platform.retrying import retry_when_busy
 from heyi.platform.services.records import record_create, record_update
 
 from ..models import ApprovalTemplate, Delegation
 from ..permissions import MANAGE_TEMPLATES, SUBMIT
-from ._common import check, refuse
+from ._common import check
 
 
 @retry_when_busy

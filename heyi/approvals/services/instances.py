@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.platform.errors import Conflict, NotFound, NotPermitted
+from heyi.platform.errors import Conflict, NotFound, NotPermitted, refuse
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Attachment, Company, Department, Membership, User
 from heyi.platform.retrying import retry_when_busy
@@ -27,7 +27,7 @@ from ..permissions import SUBMIT
 from ..registry import document_type as registered_type
 from ..registry import outcome as registered_outcome
 from . import engine
-from ._common import check, refuse
+from ._common import check
 from .log import action_write
 from .templates import template_for_document
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from heyi.platform.errors import refuse
 from heyi.platform.models import Company, Membership, User
 from heyi.platform.retrying import retry_when_busy
 from heyi.platform.services.audit import audit_record
@@ -17,7 +18,7 @@ from ..errors import BadTarget, NotOpen, NotYourTask, OwnRequest, TaskClosed
 from ..models import ApprovalAction, ApprovalInstance, ApprovalTask
 from ..permissions import SUBMIT
 from . import engine
-from ._common import check, refuse
+from ._common import check
 from .instances import attachments_checked, instance_locked
 from .log import action_write
 

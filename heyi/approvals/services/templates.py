@@ -5,7 +5,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from heyi.platform.errors import Conflict, DuplicateValue
+from heyi.platform.errors import Conflict, DuplicateValue, refuse
 from heyi.platform.models import Company, User
 from heyi.platform.retrying import retry_when_busy
 from heyi.platform.services.audit import audit_record
@@ -17,7 +17,7 @@ from ..models import ApprovalTemplate, TemplateVersion
 from ..permissions import MANAGE_TEMPLATES
 from ..registry import document_type as registered_type
 from ..registry import outcome as registered_outcome
-from ._common import check, refuse
+from ._common import check
 
 
 def _checked(form: Any, flow: Any, outcome_key: str = "") -> None:

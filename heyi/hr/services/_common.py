@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from heyi.platform import modules
-from heyi.platform.access import has_perm, require_module, require_perm
-from heyi.platform.errors import ValidationFailed
+from heyi.platform.access import require_access
+from heyi.platform.errors import refuse
 from heyi.platform.models import Company, Employee, User
 from heyi.platform.services.audit import audit_record
 from heyi.platform.services.records import record_create
@@ -21,21 +21,7 @@ MAX_DAYS = Decimal("366")
 
 def check(actor: User | None, company: Company, *perms: str) -> None:
     """OA on, and the actor holds one of `perms` (no actor: the engine acting on a decision)."""
-    require_module(company, modules.OA)
-    if actor is None or not perms:
-        return
-    if not any(has_perm(actor, company, p) for p in perms):
-        require_perm(actor, company, perms[0])
-
-
-def refuse(field: str, message: Any) -> ValidationFailed:
-    return ValidationFailed(fields={field: [str(message)]})
-
-
-def own(company: Company, field: str, obj: Any) -> None:
-    """Another company's record reads as unknown, never as found."""
-    if obj is None or getattr(obj, "company_id", None) != company.pk:
-        raise refuse(field, _("Not found."))
+    require_access(actor, company, modules.OA, *perms)
 
 
 def half_days(field: str, value: Any) -> Decimal:

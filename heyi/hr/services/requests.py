@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heyi.approvals.services.instances import approval_start, approval_withdraw
+from heyi.platform.access import ours
 from heyi.platform.errors import InvalidTransition, NotPermitted
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, Employee, User
@@ -36,7 +37,7 @@ from ..models import LeaveRequest, LeaveType
 from ..permissions import MANAGE_LEAVE, REQUEST_LEAVE
 from ..selectors import employee_of, overlapping_leave
 from ..workdays import AFTERNOON, MORNING, leave_days
-from ._common import balance_locked, balance_move, check, own, refuse
+from ._common import balance_locked, balance_move, check, refuse
 
 State = LeaveRequest.State
 HALVES = (MORNING, AFTERNOON)
@@ -68,7 +69,7 @@ def _days_checked(start: Any, start_half: Any, end: Any, end_half: Any) -> Decim
 
 
 def _type_checked(company: Company, leave_type: LeaveType) -> None:
-    own(company, "leave_type", leave_type)
+    ours(company, "leave_type", leave_type, required=True)
     if not leave_type.is_active:
         raise LeaveTypeInactive(fields={"leave_type": [str(LeaveTypeInactive.default_message)]})
 
@@ -82,7 +83,7 @@ def _employee_for(actor: User, company: Company, employee: Employee | None) -> E
         return mine
     if not is_hr(actor, company):
         raise NotPermitted(_("Only HR can file leave for someone else."), permission=MANAGE_LEAVE)
-    own(company, "employee", employee)
+    ours(company, "employee", employee, required=True)
     if not employee.is_active:
         raise refuse("employee", _("This employee is no longer active."))
     return employee

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from heyi.platform.access import ours
 from heyi.platform.errors import DuplicateValue
 from heyi.platform.models import Company, Employee, User
 from heyi.platform.retrying import retry_when_busy
@@ -13,7 +14,7 @@ from heyi.platform.services.records import record_create, record_update
 
 from ..models import LeaveBalance, LeaveType
 from ..permissions import MANAGE_LEAVE
-from ._common import balance_locked, check, half_days, own, refuse
+from ._common import balance_locked, check, half_days, refuse
 
 TYPE_FIELDS = {"code", "name", "paid", "annual_allowance", "needs_balance", "is_active"}
 
@@ -85,8 +86,8 @@ def leave_balance_set(
 ) -> LeaveBalance:
     """HR sets an employee's entitlement for a year; days taken and pending stay as they are."""
     check(actor, company, MANAGE_LEAVE)
-    own(company, "employee", employee)
-    own(company, "leave_type", leave_type)
+    ours(company, "employee", employee, required=True)
+    ours(company, "leave_type", leave_type, required=True)
     if not 2000 <= int(year) <= 2100:
         raise refuse("year", _("Enter a year between 2000 and 2100."))
     days = half_days("entitled", entitled)

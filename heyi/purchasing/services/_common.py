@@ -9,8 +9,8 @@ from heyi.catalog.models import Product, Unit
 from heyi.catalog.selectors import unit_convert
 from heyi.partners.models import Partner
 from heyi.platform import modules
-from heyi.platform.access import require_module, require_perm
-from heyi.platform.errors import ValidationFailed
+from heyi.platform.access import ours, require_access
+from heyi.platform.errors import refuse
 from heyi.platform.models import Company, User
 
 from ..errors import NoLines, NotASupplier
@@ -20,29 +20,13 @@ QUANTITY = Decimal("0.0001")
 
 def check(actor: User | None, company: Company, *perms: str) -> None:
     """ERP on, and the actor holds one of `perms` (none: a system action on the actor's behalf)."""
-    require_module(company, modules.ERP)
-    if actor is None or not perms:
-        return
-    from heyi.platform.access import has_perm
-
-    if not any(has_perm(actor, company, p) for p in perms):
-        require_perm(actor, company, perms[0])
-
-
-def refuse(field: str, message: Any) -> ValidationFailed:
-    return ValidationFailed(fields={field: [str(message)]})
-
-
-def own(company: Company, field: str, obj: Any) -> None:
-    """Another company's record reads as unknown, never as found."""
-    if obj is not None and getattr(obj, "company_id", None) != company.pk:
-        raise refuse(field, _("Not found."))
+    require_access(actor, company, modules.ERP, *perms)
 
 
 def supplier_checked(company: Company, field: str, supplier: Partner | None) -> None:
     if supplier is None:
         return
-    own(company, field, supplier)
+    ours(company, field, supplier)
     if not (supplier.is_supplier and supplier.is_active):
         raise NotASupplier(fields={field: [str(NotASupplier.default_message)]})
 
@@ -74,13 +58,13 @@ def not_negative(field: str, value: Any, places: int) -> Decimal:
 
 def product_checked(company: Company, field: str, product: Product, unit: Unit | None) -> Unit:
     """The product is ours, active and stocked; the unit (default: its base unit) converts to it."""
-    own(company, f"{field}.product", product)
+    ours(company, f"{field}.product", product)
     if not product.is_active:
         raise refuse(f"{field}.product", _("This product is no longer active."))
     if product.kind == Product.Kind.SERVICE:
         raise refuse(f"{field}.product", _("Services are not bought into stock."))
     unit = unit or product.base_unit
-    own(company, f"{field}.unit", unit)
+    ours(company, f"{field}.unit", unit)
     unit_convert(Decimal(1), unit, product.base_unit, product)
     return unit
 

@@ -13,6 +13,7 @@ from heyi.approvals.services.instances import approval_abandon, approval_pending
 from heyi.catalog.models import Product, Unit
 from heyi.inventory.models import Warehouse
 from heyi.partners.models import Partner
+from heyi.platform.access import ours
 from heyi.platform.errors import InvalidTransition
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, User
@@ -32,7 +33,6 @@ from ._common import (
     check,
     lines_required,
     not_negative,
-    own,
     positive_quantity,
     product_checked,
     refuse,
@@ -58,7 +58,7 @@ class OrderLineIn:
 def _warehouse_checked(company: Company, field: str, warehouse: Warehouse | None) -> None:
     if warehouse is None:
         return
-    own(company, field, warehouse)
+    ours(company, field, warehouse)
     if not warehouse.is_active or warehouse.kind != Warehouse.Kind.STOCK:
         raise refuse(field, _("Choose an active stock warehouse."))
 

@@ -15,6 +15,7 @@ from heyi.inventory.models import StockMove, Warehouse
 from heyi.inventory.services.batches import batch_for_receipt
 from heyi.inventory.services.ledger import MoveLine, Origin, stock_issue, stock_receive
 from heyi.inventory.services.warehouses import special_warehouse
+from heyi.platform.access import ours
 from heyi.platform.errors import InvalidTransition
 from heyi.platform.eventbus import publish
 from heyi.platform.models import Company, User
@@ -35,7 +36,7 @@ from ..models import (
     ReceiptLine,
 )
 from ..permissions import INSPECT, MANAGE_ORDER, RECEIVE
-from ._common import check, lines_required, not_negative, own, positive_quantity, refuse, to_unit
+from ._common import check, lines_required, not_negative, positive_quantity, refuse, to_unit
 
 ZERO = Decimal(0)
 UNIT_PRICE = Decimal("0.000001")
@@ -73,7 +74,7 @@ class ReturnLineIn:
 def _stock_warehouse(company: Company, field: str, warehouse: Warehouse | None) -> Warehouse:
     if warehouse is None:
         raise refuse(field, _("Choose the warehouse the goods go to."))
-    own(company, field, warehouse)
+    ours(company, field, warehouse)
     if not warehouse.is_active or warehouse.kind != Warehouse.Kind.STOCK:
         raise refuse(field, _("Choose an active stock warehouse."))
     return warehouse
@@ -137,7 +138,7 @@ def receipt_create(
                 raise refuse(f"{field}.order_line_id", _("Not a line of this order."))
             quantity = positive_quantity(f"{field}.quantity", item.quantity)
             unit = item.unit or order_line.unit
-            own(company, f"{field}.unit", unit)
+            ours(company, f"{field}.unit", unit)
             in_line_unit = to_unit(quantity, unit, order_line.unit, order_line.product)
             wanted[order_line.pk].append((i, in_line_unit))
             warehouse = _stock_warehouse(company, f"{field}.warehouse_id", item.warehouse or locked.warehouse)
@@ -401,7 +402,7 @@ def purchase_return_create(
                 warehouse = quarantine
             else:
                 warehouse = item.warehouse or line.warehouse
-                own(company, f"{field}.warehouse_id", warehouse)
+                ours(company, f"{field}.warehouse_id", warehouse)
                 if warehouse.kind != Warehouse.Kind.STOCK:
                     raise refuse(
                         f"{field}.warehouse_id", _("Choose a stock warehouse, or return from quarantine.")
