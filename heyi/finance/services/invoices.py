@@ -54,6 +54,7 @@ from .invoicing import (
     lines_save,
     lines_summary,
     partner_checked,
+    posting_related,
     totals,
 )
 from .periods import period_open_for
@@ -100,8 +101,8 @@ def _locked(company: Company, invoice: Invoice) -> Invoice:
     return found
 
 
-def _lines(invoice: Invoice) -> list[InvoiceLine]:
-    return list(invoice.lines.select_related(*LINE_RELATED).order_by("position", "pk"))
+def _lines(invoice: Invoice, related: Sequence[str] = LINE_RELATED) -> list[InvoiceLine]:
+    return list(invoice.lines.select_related(*related).order_by("position", "pk"))
 
 
 def _transition(actor: User, company: Company, invoice: Invoice, new: str, **changes: Any) -> None:
@@ -269,7 +270,7 @@ def invoice_post(*, actor: User, company: Company, invoice: Invoice, version: in
             raise InvalidTransition(current=locked.state, target=State.POSTED)
         period = period_open_for(company, locked.invoice_date)
         settings = finance_settings(company)
-        lines = _lines(locked)
+        lines = _lines(locked, posting_related(locked.kind))
         if not lines:
             raise ValidationFailed(fields={"lines": [_("Add at least one line.")]})
         _lock_sources(company, lines)
@@ -292,7 +293,7 @@ def bill_release(*, actor: User, company: Company, bill: Invoice) -> Invoice:
             raise InvalidTransition(
                 _("Only a held bill is released."), current=locked.state, target=State.POSTED
             )
-        lines = _lines(locked)
+        lines = _lines(locked, posting_related(locked.kind))
         _lock_sources(company, lines)
         audit_record(
             actor=actor,

@@ -330,11 +330,16 @@ LINE_RELATED = (
     "delivery_line__order_line",
     "sales_return_line__sales_return__delivery__order",
     "sales_return_line__delivery_line__order_line",
-    "receipt_line__receipt",
-    "receipt_line__order_line__unit",
-    "receipt_line__unit",
-    "receipt_line__product__base_unit",
+    *(f"receipt_line__{path}" for path in ("receipt", "order_line__unit", "unit", "product__base_unit")),
 )
+
+
+def posting_related(kind: str) -> tuple[str, ...]:
+    """What posting reads of a document's lines: the source line's quantity for what is sold,
+    the receipt's cost and units for what is bought; not the whole chain editing checks."""
+    if kind in Invoice.PURCHASE_KINDS:
+        return ("product", "account", *(p for p in LINE_RELATED if p.startswith("receipt_line__")))
+    return ("product", "account", "delivery_line", "sales_return_line")
 
 
 CREDITS: dict[str, str] = {

@@ -224,3 +224,19 @@ def test_control_accounts_change_only_before_anything_is_posted_to_them(
     clerk = make_member(company, "clerk", roles=["sales"])
     with pytest.raises(NotPermitted):
         finance_settings_update(actor=clerk, company=company, changes={"payment_terms_days": 10})
+
+
+def test_postings_read_the_settings_and_accounts_as_they_are_after_each_change(company, finance, accounts):
+    """The posting accounts are kept between postings; a renamed account or a changed role is
+    seen by the next posting, and what one caller changes on its copy stays with it."""
+    before = finance_settings(company)
+    assert before.expense.code == "560299"
+    before.expense = accounts("1001")
+    assert finance_settings(company).expense.code == "560299"
+
+    account_update(
+        actor=finance, company=company, account=accounts("560299"), changes={"name": "其他费用（新）"}
+    )
+    assert finance_settings(company).expense.name == "其他费用（新）"
+    finance_settings_update(actor=finance, company=company, changes={"expense": accounts("560201")})
+    assert finance_settings(company).expense.code == "560201"

@@ -8,7 +8,7 @@ record validates, audits and refuses stale edits the same way.
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,11 +69,88 @@ def validate(obj: models.Model, exclude: Iterable[str] = ()) -> None:
             elif step == "unique":
                 obj.validate_unique(exclude=skip | fresh_id)
             else:
-                obj.validate_constraints(exclude=skip)
+                _validate_constraints(obj, skip)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
     if errors:
         raise validation_failed(ValidationError(errors))
+
+
+_COMPARE = {
+    "exact": lambda a, b: a == b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "in": lambda a, b: a in b,
+    "range": lambda a, b: b[0] <= a <= b[1],
+}
+
+
+_UNKNOWN = object()
+
+
+def _value(obj: models.Model, name: str, skip: set[str]) -> Any:
+    if name in skip:
+        return _UNKNOWN
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return _UNKNOWN
+    return getattr(obj, field.attname) if field.concrete else _UNKNOWN  # type: ignore[union-attr]
+
+
+def _holds(condition: Any, obj: models.Model, skip: set[str]) -> bool | None:
+    """A constraint's condition decided on the record's own values, as SQL would (an empty
+    value compared is unknown), or None where only the database can say."""
+    if isinstance(condition, models.Q):
+        verdicts = [_holds(child, obj, skip) for child in condition.children]
+        if condition.connector == models.Q.AND:
+            result = False if False in verdicts else None if None in verdicts else True
+        else:
+            result = True if True in verdicts else None if None in verdicts else False
+        return result if result is None or not condition.negated else not result
+    name, _sep, lookup = condition[0].partition("__")
+    value, other = _value(obj, name, skip), condition[1]
+    if isinstance(other, models.F):
+        other = _value(obj, str(other.name), skip)  # type: ignore[attr-defined]
+    if value is _UNKNOWN or other is _UNKNOWN or isinstance(other, (models.Expression, models.Model)):
+        return None
+    if lookup == "isnull":
+        return (value is None) == bool(other)
+    compare = _COMPARE.get(lookup or "exact")
+    if compare is None or value is None or other is None:
+        return None
+    try:
+        return bool(compare(value, other))
+    except TypeError:
+        return None
+
+
+def _validate_constraints(obj: models.Model, skip: set[str]) -> None:
+    """`validate_constraints`, deciding check constraints and the conditions of conditional
+    unique constraints from the record's values instead of asking the database each time."""
+    errors: dict[str, Any] = {}
+    for model, constraints in obj.get_constraints():
+        for constraint in constraints:
+            condition = getattr(constraint, "condition", None)
+            verdict = _holds(condition, obj, skip) if condition is not None else None
+            try:
+                if isinstance(constraint, models.CheckConstraint) and verdict is not None:
+                    if not verdict:
+                        raise ValidationError(
+                            constraint.get_violation_error_message(), code=constraint.violation_error_code
+                        )
+                elif not (isinstance(constraint, models.UniqueConstraint) and verdict is False):
+                    constraint.validate(model, obj, exclude=skip)
+            except ValidationError as exc:
+                fields: tuple[str, ...] = tuple(getattr(constraint, "fields", ()))
+                if getattr(exc, "code", None) == "unique" and len(fields) == 1:
+                    errors.setdefault(fields[0], []).append(exc)
+                else:
+                    errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def field_values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
