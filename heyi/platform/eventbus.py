@@ -114,18 +114,21 @@ def rebuild(
 
 
 def publish(event: DomainEvent) -> None:
+    from .bulk import row_insert
     from .models import OutboxEvent
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events are published inside the service's transaction")
-    OutboxEvent.objects.create(
-        company_id=event.company_id,
-        type=event.type,
-        actor_id=event.actor_id,
-        subject_type=event.subject_type,
-        subject_id=event.subject_id,
-        data=event.payload(),
-        state=OutboxEvent.State.PENDING if async_handlers(event.type, event) else OutboxEvent.State.DONE,
+    row_insert(
+        OutboxEvent(
+            company_id=event.company_id,
+            type=event.type,
+            actor_id=event.actor_id,
+            subject_type=event.subject_type,
+            subject_id=event.subject_id,
+            data=event.payload(),
+            state=OutboxEvent.State.PENDING if async_handlers(event.type, event) else OutboxEvent.State.DONE,
+        )
     )
     for handler in list(_sync.get(event.type, [])):
         handler(event)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from .. import context
+from ..bulk import row_insert
 from ..models import AuditEntry, Company, User
 from ..registry import record_key
 
@@ -45,18 +46,20 @@ def audit_record(
         object_type = object_type or record_key(obj)
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    return AuditEntry.objects.create(
-        company=company,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.get_username() if actor is not None and actor.pk else actor_name)[:150],
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        changes=jsonable(changes or {}),
-        source=ctx.source,
-        ip=ctx.ip,
-        request_id=ctx.request_id,
+    return row_insert(
+        AuditEntry(
+            company=company,
+            actor=actor if actor is not None and actor.pk else None,
+            actor_name=(actor.get_username() if actor is not None and actor.pk else actor_name)[:150],
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:200],
+            changes=jsonable(changes or {}),
+            source=ctx.source,
+            ip=ctx.ip,
+            request_id=ctx.request_id,
+        )
     )
 
 
