@@ -2,10 +2,13 @@
 
 Every stock posting moves its value between the inventory account and the account its
 origin names (cost of goods sold for deliveries and customer returns, goods received not
-invoiced for receipts and returns to suppliers, stock gains and losses for counts and
-anything else); transfers move value only between warehouses and post nothing. Revaluations
-of earlier outgoing moves caused by a back-dated move go to the account of those moves'
-origin. So the inventory account always equals the value of the stock ledger.
+invoiced for receipts, stock gains and losses for counts and anything else); transfers move
+value only between warehouses and post nothing. Goods sent back to a supplier leave stock at
+the moving average but take goods received not invoiced back at the receipt's cost, the
+difference going to purchase price differences, so the supplier's credit note clears the
+account to the cent. Revaluations of earlier outgoing moves caused by a back-dated move go to
+the account of those moves' origin (price differences for returns to suppliers). So the
+inventory account always equals the value of the stock ledger.
 """
 
 from collections import defaultdict
@@ -23,6 +26,7 @@ from heyi.purchasing.services.receipts import RECEIPT_ORIGIN, RETURN_ORIGIN
 from heyi.sales.models.deliveries import DELIVERY_ORIGIN
 
 from .models import Account, FinanceSettings, Voucher
+from .services.bills import returned_at_receipt_cost
 from .services.common import ZERO, finance_settings
 from .services.vouchers import LineIn, ledger_post
 
@@ -69,8 +73,19 @@ def stock_moved_post(event: DomainEvent) -> None:
     if not values:
         return
     products = {str(pk): p for pk, p in Product.objects.in_bulk({key[2] for key in values}).items()}
+    at_receipt_cost = (
+        returned_at_receipt_cost(company, event.subject_id) if event.subject_type == RETURN_ORIGIN else {}
+    )
     suppliers: dict[tuple[str, str], Partner | None] = {}
     lines: list[LineIn] = []
+
+    def add(account: Account, signed: Decimal, product: Product, partner: Partner | None = None) -> None:
+        if signed:
+            debit, credit = (signed, ZERO) if signed > 0 else (ZERO, -signed)
+            lines.append(
+                LineIn(account=account, debit=debit, credit=credit, product=product, partner=partner)
+            )
+
     for (origin_type, origin_id, product_id), value in sorted(values.items()):
         product = products[product_id]
         counter = _counter_account(settings, origin_type)
@@ -81,23 +96,13 @@ def stock_moved_post(event: DomainEvent) -> None:
             partner = suppliers[(origin_type, origin_id)]
             if partner is None:
                 counter = settings.stock_adjustment
-        inventory_side, counter_side = (value, ZERO), (ZERO, value)
-        if value < 0:
-            inventory_side, counter_side = (ZERO, -value), (-value, ZERO)
-        lines.append(
-            LineIn(
-                account=settings.inventory, debit=inventory_side[0], credit=inventory_side[1], product=product
-            )
-        )
-        lines.append(
-            LineIn(
-                account=counter,
-                debit=counter_side[0],
-                credit=counter_side[1],
-                product=product,
-                partner=partner,
-            )
-        )
+        add(settings.inventory, value, product)
+        if origin_type == RETURN_ORIGIN and counter == settings.goods_received_not_invoiced:
+            grni = at_receipt_cost.get(product_id, ZERO) if origin_id == event.subject_id else ZERO
+            add(counter, grni, product, partner)
+            add(settings.price_difference, -value - grni, product)
+        else:
+            add(counter, -value, product, partner)
     ledger_post(
         actor=actor,
         company=company,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from heyi.catalog.selectors import unit_convert
 from heyi.platform.errors import NotFound
 from heyi.platform.models import Company, User
-from heyi.purchasing.models import PurchaseOrder, Receipt, ReceiptLine
+from heyi.purchasing.models import PurchaseOrder, PurchaseReturnLine, Receipt, ReceiptLine
 
 from ..errors import NothingToInvoice
 from ..models import FinanceSettings, Invoice, InvoiceLine
@@ -58,6 +58,27 @@ def receipt_value(line: ReceiptLine, quantity: Decimal) -> Decimal:
     cost = (receipt_unit_price(line) * moved / base_moved).quantize(COST, rounding=ROUND_HALF_UP)
     value = money(unit_convert(abs(quantity), line.unit, product.base_unit, product) * cost)
     return value if quantity >= 0 else -value
+
+
+def returned_at_receipt_cost(company: Company, purchase_return_id: Any) -> dict[str, Decimal]:
+    """Per product, what goods sent back to the supplier take off goods received not invoiced:
+    the receipt's value of the quantity, counted down from the top of what was received into
+    stock (or quarantine) less what earlier returns took. Bills count up from the bottom, so
+    receipt, bills, returns and credit notes of a line leave nothing on the account to the
+    cent. Read before the return is added to the receipt lines' returned quantities."""
+    lines = PurchaseReturnLine.objects.filter(
+        company=company, purchase_return_id=purchase_return_id
+    ).select_related(*(f"receipt_line__{path}" for path in RECEIPT_LINE_RELATED))
+    taken: dict[tuple[Any, bool], Decimal] = defaultdict(lambda: ZERO)
+    values: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines.order_by("position", "pk"):
+        rl, side = line.receipt_line, line.from_quarantine
+        received = (rl.rejected_quantity if side else rl.accepted_quantity) or ZERO
+        before = (rl.returned_rejected if side else rl.returned_accepted) + taken[(rl.pk, side)]
+        taken[(rl.pk, side)] += line.quantity  # in the receipt line's unit, as returns are entered
+        top = received - before
+        values[str(line.product_id)] += receipt_value(rl, top) - receipt_value(rl, top - line.quantity)
+    return dict(values)
 
 
 def kept_quantity(line: ReceiptLine) -> Decimal:

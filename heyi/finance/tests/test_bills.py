@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import make_member
+from heyi.finance.books import books_differences
 from heyi.finance.errors import NothingToInvoice
 from heyi.finance.models import Invoice, Voucher
 from heyi.finance.selectors import account_balance
@@ -281,6 +282,60 @@ def test_goods_sent_back_after_billing_are_credited_by_the_supplier(
     assert account_balance(company, GRNI, partner=supplier) == D("0.00")
     assert account_balance(company, PAYABLE, partner=supplier) == D("-18080.00")
     assert account_balance(company, INPUT_VAT) == D("2080.00")
+
+
+def _send_back(company, admin, receipt, quantity):
+    back = purchase_return_create(
+        actor=admin,
+        company=company,
+        receipt=receipt,
+        lines=[ReturnLineIn(receipt_line=receipt.lines.get(), quantity=D(quantity))],
+    )
+    purchase_return_ship(actor=admin, company=company, purchase_return=back)
+
+
+def _supplier_credit(finance, company, supplier, receipt, quantity, price):
+    credit = invoice_create(
+        actor=finance,
+        company=company,
+        kind=Invoice.Kind.SUPPLIER_CREDIT_NOTE,
+        partner=supplier,
+        invoice_date=TODAY,
+        lines=[
+            InvoiceLineIn(
+                quantity=D(quantity),
+                unit_price=D(price),
+                tax_rate=D("0.13"),
+                product=receipt.lines.get().product,
+                receipt_line=receipt.lines.get(),
+            )
+        ],
+    )
+    return posted(finance, company, credit)
+
+
+def test_goods_sent_back_at_another_average_leave_nothing_on_goods_received_not_invoiced(
+    company, admin, finance, order, store, toner, supplier
+):
+    """Toner bought at 33.33 and then at 36.67 averages 35.00: two sent back from the first
+    receipt leave stock at 70.00 but take 66.66 off GRNI, the 3.34 going to price differences,
+    before billing (the bill covers what was kept) and after it (the supplier credits them)."""
+    first = receive(company, admin, order([(toner, 3, "33.33")]), [3], store)
+    second = receive(company, admin, order([(toner, 3, "36.67")]), [3], store)
+    _send_back(company, admin, first, 2)
+    assert account_balance(company, GRNI, partner=supplier) == D("-143.34")  # 33.33 + 110.01 still to bill
+    assert account_balance(company, PRICE_DIFFERENCE) == D("3.34")
+    posted(finance, company, bill_create_from_receipt(actor=finance, company=company, receipt=first))
+    posted(finance, company, bill_create_from_receipt(actor=finance, company=company, receipt=second))
+    assert account_balance(company, GRNI, partner=supplier) == D("0.00")
+
+    third = receive(company, admin, order([(toner, 3, "33.33")]), [3], store)
+    posted(finance, company, bill_create_from_receipt(actor=finance, company=company, receipt=third))
+    _send_back(company, admin, third, 1)
+    assert account_balance(company, GRNI, partner=supplier) == D("33.33")
+    _supplier_credit(finance, company, supplier, third, 1, "33.33")
+    assert account_balance(company, GRNI, partner=supplier) == D("0.00")
+    assert books_differences(company) == []
 
 
 def test_a_service_bill_and_its_credit_note_post_to_expenses(company, finance, supplier):
