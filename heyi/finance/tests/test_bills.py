@@ -246,44 +246,6 @@ def test_rejected_goods_are_not_billed_and_leave_when_returned(
     assert account_balance(company, GRNI, partner=supplier) == D("0.00")
 
 
-def test_goods_sent_back_after_billing_are_credited_by_the_supplier(
-    company, admin, finance, received, printer, supplier
-):
-    receipt = received([(printer, 10, "2000")])
-    posted(finance, company, bill_create_from_receipt(actor=finance, company=company, receipt=receipt))
-    receipt_line = receipt.lines.get()
-    back = purchase_return_create(
-        actor=admin,
-        company=company,
-        receipt=receipt,
-        lines=[ReturnLineIn(receipt_line=receipt_line, quantity=D(2))],
-    )
-    purchase_return_ship(actor=admin, company=company, purchase_return=back)
-    assert account_balance(company, GRNI, partner=supplier) == D("4000.00")
-
-    credit = invoice_create(
-        actor=finance,
-        company=company,
-        kind=Invoice.Kind.SUPPLIER_CREDIT_NOTE,
-        partner=supplier,
-        invoice_date=TODAY,
-        lines=[
-            InvoiceLineIn(
-                quantity=D(2),
-                unit_price=D(2000),
-                tax_rate=D("0.13"),
-                product=printer,
-                receipt_line=receipt_line,
-            )
-        ],
-    )
-    posted(finance, company, credit)
-    assert credit.number == f"SCN-{YEAR}-000001"
-    assert account_balance(company, GRNI, partner=supplier) == D("0.00")
-    assert account_balance(company, PAYABLE, partner=supplier) == D("-18080.00")
-    assert account_balance(company, INPUT_VAT) == D("2080.00")
-
-
 def _send_back(company, admin, receipt, quantity):
     back = purchase_return_create(
         actor=admin,
@@ -312,6 +274,21 @@ def _supplier_credit(finance, company, supplier, receipt, quantity, price):
         ],
     )
     return posted(finance, company, credit)
+
+
+def test_goods_sent_back_after_billing_are_credited_by_the_supplier(
+    company, admin, finance, received, printer, supplier
+):
+    receipt = received([(printer, 10, "2000")])
+    posted(finance, company, bill_create_from_receipt(actor=finance, company=company, receipt=receipt))
+    _send_back(company, admin, receipt, 2)
+    assert account_balance(company, GRNI, partner=supplier) == D("4000.00")
+
+    credit = _supplier_credit(finance, company, supplier, receipt, 2, "2000")
+    assert credit.number == f"SCN-{YEAR}-000001"
+    assert account_balance(company, GRNI, partner=supplier) == D("0.00")
+    assert account_balance(company, PAYABLE, partner=supplier) == D("-18080.00")
+    assert account_balance(company, INPUT_VAT) == D("2080.00")
 
 
 def test_goods_sent_back_at_another_average_leave_nothing_on_goods_received_not_invoiced(
