@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from heyi.platform.models import Company, Department, Role, User
+from heyi.platform.widgets import DateInput
 
 from .design import APPROVER_KINDS, FIELD_TYPES, OPERATORS
 from .models import ApprovalTemplate
 from .registry import outcomes
 from .selectors import field_label
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 TABLE_ROWS = 5
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from heyi.catalog.models import Product
 from heyi.partners.models import Partner
 from heyi.platform.models import Company, Department, Employee
+from heyi.platform.widgets import DateInput
 
 from .models import Account, FinanceSettings, Voucher
 from .services.common import ACCOUNT_ROLES
@@ -22,7 +23,7 @@ def posting_accounts(company: Company):
 
 
 class VoucherForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     word = forms.ChoiceField(label=_("Voucher word"), choices=Voucher.Word.choices)
     narration = forms.CharField(label=_("Narration"), max_length=200, required=False)
     notes = forms.CharField(
@@ -130,7 +131,7 @@ def voucher_initial(voucher: Voucher) -> tuple[dict, list[dict]]:
 class ReverseForm(forms.Form):
     date = forms.DateField(
         label=_("Date of the reversal"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Its period must be open."),
     )
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heyi.catalog.models import Product
 from heyi.partners.models import Partner
+from heyi.platform.widgets import DateInput
 
 from .models import Account, Invoice
 
@@ -19,11 +20,11 @@ class DocumentForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"))
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
-    invoice_date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
+    invoice_date = forms.DateField(label=_("Invoice date"), widget=DateInput())
     due_date = forms.DateField(
         label=_("Due date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Empty: the invoice date plus the payment terms."),
     )
     prices_include_tax = forms.BooleanField(label=_("Prices include tax"), required=False)

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from heyi.partners.models import Partner
 from heyi.platform.models import Company, Department, Employee
+from heyi.platform.widgets import DateInput
 
 from .models import Account, Payment
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 

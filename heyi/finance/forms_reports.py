@@ -10,23 +10,22 @@ from django.utils.translation import gettext_lazy
 
 from heyi.platform.errors import ValidationFailed
 from heyi.platform.webkit import attach_errors
+from heyi.platform.widgets import DateInput
 
 from .reports.dates import date_checked, month_start, period_checked
 from .reports.margin import BY_CUSTOMER, BY_PRODUCT
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
+class SmallDateInput(DateInput):
     def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d", attrs={"class": "input is-small"})
+        super().__init__(attrs={"class": "input is-small"})
 
 
 class PeriodForm(forms.Form):
     """A period, by default this month up to today (or the month `date_to` falls in)."""
 
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=SmallDateInput())
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=SmallDateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -42,7 +41,7 @@ class PeriodForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date"), required=False, widget=DateInput())
+    date = forms.DateField(label=gettext_lazy("Date"), required=False, widget=SmallDateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

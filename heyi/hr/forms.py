@@ -7,10 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from heyi.platform.models import Company, Employee
+from heyi.platform.widgets import DateInput
 
 from .models import LeaveRequest, LeaveType
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 HALF_DAY = Decimal("0.5")
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heyi.catalog.models import Product, Unit
 from heyi.platform.models import Company, Employee
+from heyi.platform.widgets import DateInput
 
 from .models import Batch, Warehouse
 
@@ -69,12 +70,8 @@ def _products(company: Company):
 class BatchForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     code = forms.CharField(label=_("Batch"), max_length=40)
-    manufactured_on = forms.DateField(
-        label=_("Manufactured on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    expiry_date = forms.DateField(
-        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    manufactured_on = forms.DateField(label=_("Manufactured on"), required=False, widget=DateInput())
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput())
 
     def __init__(self, company: Company, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,8 +10,9 @@ from heyi.inventory.models import Warehouse
 from heyi.inventory.selectors import stock_warehouses
 from heyi.partners.models import Partner
 from heyi.platform.models import Company
+from heyi.platform.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _products(company: Company):

@@ -11,6 +11,7 @@ from heyi.inventory.models import Warehouse
 from heyi.inventory.selectors import stock_warehouses
 from heyi.partners.models import Partner
 from heyi.platform.selectors import company_members
+from heyi.platform.widgets import DateInput
 
 from .models import SalesOrder, SalesSettings
 
@@ -18,7 +19,7 @@ from .models import SalesOrder, SalesSettings
 class OrderForm(forms.Form):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Partner.objects.none())
     salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None, required=False)
-    order_date = forms.DateField(label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"}))
+    order_date = forms.DateField(label=_("Order date"), widget=DateInput())
     delivery_address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),

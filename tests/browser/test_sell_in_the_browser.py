@@ -1,5 +1,7 @@
 """李销售's day in a real browser: confirm a draft order, then the warehouse creates the delivery,
-packs it and ships it with a tracking number; the order and the stock page show the result."""
+packs it and ships it with a tracking number; the order and the stock page show the result.
+Finance then invoices the delivery, posts the invoice, enters the customer's bank receipt and
+allocates it, so the invoice is paid and the books still balance."""
 
 import shutil
 from pathlib import Path
@@ -31,6 +33,8 @@ def _press(page, action: str) -> None:
 
 
 def test_an_order_is_confirmed_packed_and_shipped_through_the_pages(live_server, browser_page):  # noqa: F811
+    from heyi.finance.books import books_differences
+    from heyi.finance.models import Account, Invoice, Payment
     from heyi.inventory.selectors import stock_differences
     from heyi.platform.demo import load_demo
     from heyi.sales.models import Delivery, SalesOrder
@@ -69,3 +73,28 @@ def test_an_order_is_confirmed_packed_and_shipped_through_the_pages(live_server,
     out.mkdir(exist_ok=True)
     page.screenshot(path=str(out / "sell.png"), full_page=True)
     assert stock_differences(company) == []
+
+    page.goto(f"{live_server.url}/finance/invoices/new/")
+    _press(page, f"/finance/invoices/from-delivery/{delivery.pk}/")
+    invoice = Invoice.objects.get(company=company, delivery=delivery)
+    _press(page, f"/finance/invoices/{invoice.pk}/post/")
+    invoice.refresh_from_db()
+    assert invoice.state == "posted" and invoice.number in page.inner_text("main")
+
+    bank = Account.objects.get(company=company, code="1002")
+    page.goto(f"{live_server.url}/finance/payments/new/?kind=customer_receipt")
+    page.select_option("main form select[name=partner]", str(order.customer_id))
+    page.fill("main form input[name=amount]", str(invoice.total_amount))
+    page.select_option("main form select[name=account]", str(bank.pk))
+    page.fill("main form input[name=reference]", "招行回单 0815")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    receipt = Payment.objects.get(company=company, reference="招行回单 0815")
+    _press(page, f"/finance/payments/{receipt.pk}/submit/")
+    page.fill(f"main form input[name=amount-{invoice.pk}]", str(invoice.total_amount))
+    _press(page, f"/finance/payments/{receipt.pk}/allocate/")
+    invoice.refresh_from_db()
+    receipt.refresh_from_db()
+    assert (receipt.state, receipt.unallocated_amount, invoice.open_amount) == ("posted", 0, 0)
+    page.screenshot(path=str(out / "paid.png"), full_page=True)
+    assert books_differences(company) == []
