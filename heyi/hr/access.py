@@ -18,7 +18,7 @@ from heyi.platform.access import has_perm, require_module, require_perm
 from heyi.platform.errors import NotFound
 from heyi.platform.models import Company, User
 
-from .models import LeaveBalance, LeaveRequest, LeaveType
+from .models import CalendarDay, LeaveBalance, LeaveRequest, LeaveType
 from .permissions import MANAGE_LEAVE, REQUEST_LEAVE
 
 DOCUMENT_TYPE = "hr.leave_request"
@@ -93,3 +93,16 @@ def access_leave_type(*, user: User, company: Company, id: Any, for_update: bool
 def leave_balances_visible(*, user: User, company: Company) -> QuerySet[LeaveBalance]:
     base = LeaveBalance.objects.filter(company=company)
     return base if _reader(user, company) else base.filter(employee__user=user)
+
+
+def calendar_days_visible(*, user: User, company: Company) -> QuerySet[CalendarDay]:
+    """Everyone who may request leave sees the work calendar their leave is counted by."""
+    _reader(user, company)
+    return CalendarDay.objects.filter(company=company)
+
+
+def access_calendar_day(*, user: User, company: Company, id: Any) -> CalendarDay:
+    try:
+        return calendar_days_visible(user=user, company=company).get(pk=id)
+    except (CalendarDay.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound()

@@ -1,4 +1,4 @@
-"""Leave endpoints (OA module): leave requests, leave types and balances."""
+"""Leave endpoints (OA module): leave requests, leave types, balances and the work calendar."""
 
 import uuid
 
@@ -17,6 +17,8 @@ from heyi.platform.schemas import page_of
 from . import access, selectors
 from .models import LeaveRequest
 from .schemas import (
+    CalendarDayOut,
+    CalendarDaysIn,
     LeaveBalanceOut,
     LeaveBalanceSetIn,
     LeaveRequestIn,
@@ -27,7 +29,7 @@ from .schemas import (
     LeaveTypePatch,
     LeaveWithdrawIn,
 )
-from .services import requests, types
+from .services import calendar, requests, types
 
 router = Router(auth=api_auth(modules.OA), tags=["hr"])
 
@@ -191,3 +193,39 @@ def leave_balance_set(request: HttpRequest, payload: LeaveBalanceSetIn):
         year=payload.year,
         entitled=payload.entitled,
     )
+
+
+# Work calendar
+
+
+@router.get("/work-calendar-days", response={200: page_of(CalendarDayOut), **ERRORS})
+def calendar_day_list(request: HttpRequest, year: int | None = None):
+    """The public holidays and worked weekends leave is counted by, by date."""
+    qs = access.calendar_days_visible(user=request.actor, company=request.company)
+    if year is not None:
+        qs = qs.filter(date__year=year)
+    return paginate(request, qs.order_by("date", "pk"))
+
+
+@router.post("/work-calendar-days", response={201: list[CalendarDayOut], **ERRORS})
+def calendar_days_set(request: HttpRequest, payload: CalendarDaysIn):
+    """HR marks a date, or every date of a holiday, as a day off or a working day."""
+    return Status(
+        201,
+        calendar.calendar_days_set(
+            actor=request.actor,
+            company=request.company,
+            start=payload.start_date,
+            end=payload.end_date,
+            kind=payload.kind,
+            name=payload.name,
+        ),
+    )
+
+
+@router.delete("/work-calendar-days/{calendar_day_id}", response={204: None, **ERRORS})
+def calendar_day_delete(request: HttpRequest, calendar_day_id: uuid.UUID):
+    """The date follows the plain week again."""
+    day = access.access_calendar_day(user=request.actor, company=request.company, id=calendar_day_id)
+    calendar.calendar_day_delete(actor=request.actor, company=request.company, day=day)
+    return Status(204, None)

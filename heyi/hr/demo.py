@@ -1,6 +1,7 @@
-"""Demo leave for 示例科技有限公司: three kinds of leave, this year's balances, a leave flow
-(the manager approves, HR as well beyond three days, HR copied), one approved leave and one
-waiting for the manager. The second demo company has no OA."""
+"""Demo leave for 示例科技有限公司: this year's public holidays in the work calendar, three kinds
+of leave, this year's balances, a leave flow (the manager approves, HR as well beyond three
+days, HR copied), one approved leave and one waiting for the manager. The second demo company
+has no OA."""
 
 import datetime
 from decimal import Decimal
@@ -15,7 +16,8 @@ from heyi.platform.access import module_enabled
 from heyi.platform.models import Company
 
 from .access import DOCUMENT_TYPE
-from .models import LeaveType
+from .models import CalendarDay, LeaveType
+from .services.calendar import calendar_days_set
 from .services.requests import leave_request_create, leave_request_submit
 from .services.types import leave_balance_set, leave_type_create
 
@@ -75,6 +77,34 @@ def _week_days(monday: datetime.date, first: int, last: int) -> tuple[datetime.d
     return start, end
 
 
+def _calendar(hr, company: Company, year: int) -> None:
+    """The fixed-date public holidays of the year and a weekend worked after National Day."""
+    for start, end, name in (
+        ((1, 1), (1, 1), "元旦"),
+        ((5, 1), (5, 5), "劳动节"),
+        ((10, 1), (10, 7), "国庆节"),
+    ):
+        calendar_days_set(
+            actor=hr,
+            company=company,
+            start=datetime.date(year, *start),
+            end=datetime.date(year, *end),
+            kind=CalendarDay.Kind.DAY_OFF,
+            name=name,
+        )
+    saturday = datetime.date(year, 10, 8) + datetime.timedelta(
+        days=(5 - datetime.date(year, 10, 8).weekday()) % 7
+    )
+    calendar_days_set(
+        actor=hr,
+        company=company,
+        start=saturday,
+        end=None,
+        kind=CalendarDay.Kind.WORKING_DAY,
+        name="国庆节调休上班",
+    )
+
+
 def load(company: Company, people: dict) -> None:
     if not module_enabled(company, modules.OA):
         return
@@ -85,6 +115,7 @@ def load(company: Company, people: dict) -> None:
     today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
     with transaction.atomic():
+        _calendar(hr, company, today.year)
         kinds: dict[str, LeaveType] = {}
         for code, name, paid, allowance, needs_balance in TYPES:
             kinds[code] = leave_type_create(

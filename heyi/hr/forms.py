@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from heyi.platform.models import Company, Employee
 from heyi.platform.widgets import DateInput
 
-from .models import LeaveRequest, LeaveType
+from .models import CalendarDay, LeaveRequest, LeaveType
 
 DATE = DateInput()
 HALF_DAY = Decimal("0.5")
@@ -84,3 +84,14 @@ class LeaveBalanceForm(forms.Form):
             "name"
         )
         self.fields["leave_type"].queryset = LeaveType.objects.filter(company=company).order_by("code")
+
+
+class CalendarDaysForm(forms.Form):
+    start_date = forms.DateField(label=_("First day"), widget=DATE)
+    end_date = forms.DateField(
+        label=_("Last day"), widget=DATE, required=False, help_text=_("Empty: the first day only.")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=CalendarDay.Kind.choices)
+    name = forms.CharField(
+        label=_("Name"), max_length=60, help_text=_("For example 国庆节 or 国庆节调休上班.")
+    )

@@ -28,4 +28,5 @@ register_nav(
     NavItem("oa", _("My leave"), "hr:leave_request_list", REQUEST_LEAVE, modules.OA, 40),
     NavItem("oa", _("Leave types"), "hr:leave_type_list", MANAGE_LEAVE, modules.OA, 41),
     NavItem("oa", _("Leave balances"), "hr:leave_balance_list", MANAGE_LEAVE, modules.OA, 42),
+    NavItem("oa", _("Work calendar"), "hr:calendar_day_list", REQUEST_LEAVE, modules.OA, 43),
 )

@@ -128,3 +128,17 @@ class LeaveRequestOut(Schema):
     @staticmethod
     def resolve_approval_state(obj) -> str | None:
         return obj.approval.state if obj.approval_id else None
+
+
+class CalendarDaysIn(Schema):
+    start_date: datetime.date
+    end_date: datetime.date | None = Field(None, description="the last day of a holiday of several days")
+    kind: Literal["day_off", "working_day"]
+    name: str = Field(..., min_length=1, max_length=60)
+
+
+class CalendarDayOut(Schema):
+    id: uuid.UUID
+    date: datetime.date
+    kind: str
+    name: str

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from heyi.platform.models import Company, Employee, User
 
 from .access import leave_balances_visible, leave_requests_visible
-from .models import LeaveBalance, LeaveRequest, LeaveType
+from .models import CalendarDay, LeaveBalance, LeaveRequest, LeaveType
 from .workdays import half_slots, overlaps
 
 
@@ -21,6 +21,12 @@ def leave_request_list(*, user: User, company: Company) -> QuerySet[LeaveRequest
 
 def leave_balance_list(*, user: User, company: Company) -> QuerySet[LeaveBalance]:
     return leave_balances_visible(user=user, company=company).select_related("employee", "leave_type")
+
+
+def calendar_between(company: Company, start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    """The work calendar's days from `start` to `end`: date -> whether it is worked."""
+    rows = CalendarDay.objects.filter(company=company, date__range=(start, end)).values_list("date", "kind")
+    return {day: kind == CalendarDay.Kind.WORKING_DAY for day, kind in rows}
 
 
 def employee_of(company: Company, user: User) -> Employee | None:

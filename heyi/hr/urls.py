@@ -17,4 +17,8 @@ urlpatterns = [
     path("leave-types/<uuid:pk>/edit/", views.leave_type_edit, name="leave_type_edit"),
     path("leave-balances/", views.leave_balance_list, name="leave_balance_list"),
     path("leave-balances/set/", views.leave_balance_set, name="leave_balance_set"),
+    path("work-calendar/", views.calendar_day_list, name="calendar_day_list"),
+    path("work-calendar/set/", views.calendar_days_set, name="calendar_days_set"),
+    path("work-calendar/<uuid:pk>/", views.calendar_day_detail, name="calendar_day_detail"),
+    path("work-calendar/<uuid:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
 ]

@@ -1,5 +1,5 @@
 """Leave pages (OA module): my leave with balances, the request form and page with its approval,
-and HR's pages for leave types and balances."""
+HR's pages for leave types and balances, and the work calendar (everyone reads it, HR keeps it)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from heyi.platform import modules
 from heyi.platform.webkit import (
@@ -22,13 +23,14 @@ from heyi.platform.webkit import (
     form_page,
     list_page,
     post_action,
+    run_action,
 )
 
 from . import access, selectors
-from .forms import LeaveBalanceForm, LeaveRequestForm, LeaveTypeForm
+from .forms import CalendarDaysForm, LeaveBalanceForm, LeaveRequestForm, LeaveTypeForm
 from .models import LeaveRequest
 from .permissions import MANAGE_LEAVE, REQUEST_LEAVE
-from .services import requests, types
+from .services import calendar, requests, types
 
 OA = modules.OA
 State = LeaveRequest.State
@@ -298,4 +300,84 @@ def leave_balance_set(request: HttpRequest) -> HttpResponse:
         on_valid=lambda data: types.leave_balance_set(actor=request.user, company=request.company, **data),
         success_url=lambda _b: reverse("hr:leave_balance_list"),
         back_url=reverse("hr:leave_balance_list"),
+    )
+
+
+# Work calendar
+
+
+@company_view(perm=REQUEST_LEAVE, module=OA)
+def calendar_day_list(request: HttpRequest) -> HttpResponse:
+    qs = access.calendar_days_visible(user=request.user, company=request.company)
+    this_year = timezone.localdate().year
+    years = sorted({*(d.year for d in qs.dates("date", "year")), this_year, this_year + 1}, reverse=True)
+    hr = access.is_hr(request.user, request.company)
+    spec = ListSpec(
+        title=_("Work calendar"),
+        columns=[
+            Column("date", _("Date"), link=hr),
+            Column("kind", _("Kind"), value=lambda d: d.get_kind_display()),
+            Column("name", _("Name"), link=hr),
+        ],
+        search_fields=("name",),
+        ordering_fields=("date", "name"),
+        default_ordering="date",
+        filters=[Filter("year", _("Year"), [(str(y), str(y)) for y in years], lookup="date__year")],
+        create_url=reverse("hr:calendar_days_set") if hr else None,
+        export_name="work-calendar",
+        row_url=(lambda d: reverse("hr:calendar_day_detail", args=[d.pk])) if hr else None,
+    )
+    return list_page(request, qs, spec)
+
+
+@company_view(perm=MANAGE_LEAVE, module=OA)
+def calendar_days_set(request: HttpRequest) -> HttpResponse:
+    def save(data: dict):
+        return calendar.calendar_days_set(
+            actor=request.user,
+            company=request.company,
+            start=data["start_date"],
+            end=data["end_date"],
+            kind=data["kind"],
+            name=data["name"],
+        )
+
+    return form_page(
+        request,
+        form=CalendarDaysForm(request.POST or None),
+        title=_("Mark days in the work calendar"),
+        on_valid=save,
+        success_url=lambda _days: reverse("hr:calendar_day_list"),
+        back_url=reverse("hr:calendar_day_list"),
+    )
+
+
+@company_view(perm=MANAGE_LEAVE, module=OA)
+def calendar_day_detail(request: HttpRequest, pk) -> HttpResponse:
+    day = access.access_calendar_day(user=request.user, company=request.company, id=pk)
+    return detail_page(
+        request,
+        obj=day,
+        title=str(day),
+        fields=[(_("Date"), day.date), (_("Kind"), day.get_kind_display()), (_("Name"), day.name)],
+        actions=[
+            post_action(
+                _("Remove from the calendar"),
+                reverse("hr:calendar_day_delete", args=[pk]),
+                "is-danger is-light",
+            )
+        ],
+        back_url=reverse("hr:calendar_day_list"),
+    )
+
+
+@require_POST
+@company_view(perm=MANAGE_LEAVE, module=OA)
+def calendar_day_delete(request: HttpRequest, pk) -> HttpResponse:
+    day = access.access_calendar_day(user=request.user, company=request.company, id=pk)
+    return run_action(
+        request,
+        lambda: calendar.calendar_day_delete(actor=request.user, company=request.company, day=day),
+        reverse("hr:calendar_day_list"),
+        lambda: _("%(day)s follows the plain week again.") % {"day": day.date},
     )

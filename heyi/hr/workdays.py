@@ -1,22 +1,25 @@
-"""Counting the days a leave takes: working days Monday to Friday, half days as 0.5.
-
-Public holidays and swapped working weekends (调休) are not known yet; the count is the plain
-Monday-to-Friday count.
-"""
+"""Counting the days a leave takes: working days Monday to Friday, changed by the company's
+work calendar (public holidays off, weekends worked in exchange), half days as 0.5."""
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 
 HALF = Decimal("0.5")
 MORNING, AFTERNOON = "morning", "afternoon"
 
+Calendar = Mapping[datetime.date, bool]
+"""The calendar's days in a span: date -> whether it is worked."""
 
-def is_working_day(day: datetime.date) -> bool:
+
+def is_working_day(day: datetime.date, calendar: Calendar | None = None) -> bool:
+    if calendar and day in calendar:
+        return calendar[day]
     return day.weekday() < 5
 
 
-def working_days(start: datetime.date, end: datetime.date) -> int:
-    """Monday-to-Friday days from `start` to `end`, both included."""
+def working_days(start: datetime.date, end: datetime.date, calendar: Calendar | None = None) -> int:
+    """Working days from `start` to `end`, both included."""
     if end < start:
         return 0
     total = (end - start).days + 1
@@ -25,16 +28,25 @@ def working_days(start: datetime.date, end: datetime.date) -> int:
     for offset in range(rest):
         if is_working_day(start + datetime.timedelta(days=weeks * 7 + offset)):
             count += 1
+    for day, worked in (calendar or {}).items():
+        if start <= day <= end and worked != (day.weekday() < 5):
+            count += 1 if worked else -1
     return count
 
 
-def leave_days(start: datetime.date, start_half: str, end: datetime.date, end_half: str) -> Decimal:
+def leave_days(
+    start: datetime.date,
+    start_half: str,
+    end: datetime.date,
+    end_half: str,
+    calendar: Calendar | None = None,
+) -> Decimal:
     """A leave starting in the afternoon leaves the first morning out; one ending in the morning
     leaves the last afternoon out."""
-    days = Decimal(working_days(start, end))
-    if start_half == AFTERNOON and is_working_day(start):
+    days = Decimal(working_days(start, end, calendar))
+    if start_half == AFTERNOON and is_working_day(start, calendar):
         days -= HALF
-    if end_half == MORNING and is_working_day(end):
+    if end_half == MORNING and is_working_day(end, calendar):
         days -= HALF
     return days
 

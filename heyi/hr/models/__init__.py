@@ -1,3 +1,4 @@
+from .calendar import CalendarDay
 from .leave import LeaveBalance, LeaveRequest, LeaveType
 
-__all__ = ["LeaveBalance", "LeaveRequest", "LeaveType"]
+__all__ = ["CalendarDay", "LeaveBalance", "LeaveRequest", "LeaveType"]

@@ -35,7 +35,7 @@ from ..errors import (
 from ..events import LeaveApproved, LeaveCancelled, LeaveEvent
 from ..models import LeaveRequest, LeaveType
 from ..permissions import MANAGE_LEAVE, REQUEST_LEAVE
-from ..selectors import employee_of, overlapping_leave
+from ..selectors import calendar_between, employee_of, overlapping_leave
 from ..workdays import AFTERNOON, MORNING, leave_days
 from ._common import balance_locked, balance_move, check, refuse
 
@@ -45,7 +45,7 @@ SPAN_FIELDS = ("leave_type", "start_date", "start_half", "end_date", "end_half")
 EDIT_FIELDS = {*SPAN_FIELDS, "reason"}
 
 
-def _days_checked(start: Any, start_half: Any, end: Any, end_half: Any) -> Decimal:
+def _days_checked(company: Company, start: Any, start_half: Any, end: Any, end_half: Any) -> Decimal:
     if not isinstance(start, datetime.date):
         raise refuse("start_date", _("Enter a date."))
     if not isinstance(end, datetime.date):
@@ -62,10 +62,10 @@ def _days_checked(start: Any, start_half: Any, end: Any, end_half: Any) -> Decim
         )
     if end.year != start.year:
         raise LeaveSpansYears(fields={"end_date": [str(LeaveSpansYears.default_message)]})
-    days = leave_days(start, start_half, end, end_half)
+    days = leave_days(start, start_half, end, end_half, calendar_between(company, start, end))
     if days <= 0:
         raise NoWorkingDays(fields={"start_date": [str(NoWorkingDays.default_message)]})
-    return days
+    return days.quantize(Decimal("0.1"))
 
 
 def _type_checked(company: Company, leave_type: LeaveType) -> None:
@@ -132,7 +132,7 @@ def leave_request_create(
     check(actor, company, REQUEST_LEAVE, MANAGE_LEAVE)
     who = _employee_for(actor, company, employee)
     _type_checked(company, leave_type)
-    days = _days_checked(start_date, start_half, end_date, end_half)
+    days = _days_checked(company, start_date, start_half, end_date, end_half)
     leave = LeaveRequest(
         employee=who,
         leave_type=leave_type,
@@ -170,7 +170,7 @@ def leave_request_update(
             _type_checked(company, data["leave_type"])
         span = {name: data.get(name, getattr(locked, name)) for name in SPAN_FIELDS[1:]}
         data["days"] = _days_checked(
-            span["start_date"], span["start_half"], span["end_date"], span["end_half"]
+            company, span["start_date"], span["start_half"], span["end_date"], span["end_half"]
         )
         record_update(actor=actor, company=company, obj=locked, data=data, version=version)
     return locked
@@ -229,6 +229,9 @@ def leave_request_submit(*, actor: User, company: Company, leave_request: LeaveR
         Employee.objects.select_for_update().get(company=company, pk=locked.employee_id)
         _type_checked(company, locked.leave_type)
         _overlap_checked(company, locked)
+        locked.days = _days_checked(
+            company, locked.start_date, locked.start_half, locked.end_date, locked.end_half
+        )
         balance = _balance(actor, company, locked)
         if locked.leave_type.needs_balance and locked.days > balance.available:
             raise InsufficientLeaveBalance(
