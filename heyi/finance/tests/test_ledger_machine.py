@@ -1,13 +1,15 @@
 """T20 and the ledger invariants: random histories of manual vouchers, valid and invalid, mixed
-with the business that posts itself (goods received and billed, bills paid, goods shipped and
-invoiced, receipts from the customer allocated to invoices), period closing and reversals,
+with the business that posts itself (goods received, partly sent back and billed, bills paid,
+goods shipped and invoiced, receipts from the customer allocated to invoices), period closing
+and reversals,
 checked after every step against a plain model of the books.
 
 Invalid vouchers (unbalanced by a cent, half cents, three decimals, a control account, an
 account with sub-accounts, another company's account, a closed period), allocations beyond
 what is open and postings into a closed period are refused with their error code and change
 nothing. After every step: the trial balance leaves 0.00 and each account holds the model's
-balance, open invoices, bills and receipts are the model's, the inventory account is the
+balance, open invoices, bills and receipts are the model's, goods received not invoiced is the
+receipt value of what is kept and not billed, the inventory account is the
 stock's value, numbers run 1, 2, 3... per period and word in posting order, and
 `books_differences` (each voucher balanced, the hash chain, receivable and payable per partner
 against the open documents) finds nothing.
@@ -60,7 +62,15 @@ from heyi.inventory.tests.factories import make_product, make_warehouse
 from heyi.partners.services.partners import partner_create
 from heyi.platform.errors import DomainError, InvalidTransition, ValidationFailed
 from heyi.purchasing.services.orders import OrderLineIn, purchase_order_confirm, purchase_order_create
-from heyi.purchasing.services.receipts import ReceiptLineIn, receipt_confirm, receipt_create
+from heyi.purchasing.services.receipts import (
+    ReceiptLineIn,
+    ReturnLineIn,
+    purchase_return_cancel,
+    purchase_return_create,
+    purchase_return_ship,
+    receipt_confirm,
+    receipt_create,
+)
 from heyi.sales.services.deliveries import delivery_confirm, delivery_create, delivery_ship
 from heyi.sales.services.orders import sales_order_cancel, sales_order_confirm, sales_order_create
 from tests.security.figures import report
@@ -72,7 +82,7 @@ ZERO = D("0.00")
 CONTROLS = ("1122", "220201", "220202", "1405")
 FLAWS = ("unbalanced", "half_cent", "three_decimals", "control", "parent", "foreign")
 _companies = itertools.count()
-RUN = {"histories": 0, "steps": 0, "refused": 0}
+RUN = {"histories": 0, "steps": 0, "refused": 0, "returns": 0}
 
 
 def _money(value: Decimal) -> Decimal:
@@ -402,8 +412,57 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         self._voucher_of("purchasing.receipt", receipt.pk)
         self.unbilled.append(
-            {"receipt": receipt, "quantity": quantity, "price": price, "rate": product.tax_rate}
+            {
+                "receipt": receipt,
+                "quantity": quantity,
+                "returned": D(0),
+                "price": price,
+                "rate": product.tax_rate,
+            }
         )
+
+    @rule(pick=st.integers(0, 10_000), part=st.integers(1, 4))
+    def send_goods_back(self, pick, part):
+        """Goods of an unbilled receipt go back to the supplier: they leave stock at the moving
+        average and take goods received not invoiced back at the receipt's price, counted down
+        from the top; the difference is a price difference."""
+        if not self.unbilled:
+            return
+        item = self.unbilled[pick % len(self.unbilled)]
+        line = item["receipt"].lines.get()
+        kept = item["quantity"] - item["returned"]
+        quantity = min(max(D(1), (kept / part).quantize(D(1))), self.stock[line.product_id]["quantity"])
+        if quantity <= 0:
+            return
+        back = purchase_return_create(
+            actor=self.admin,
+            company=self.company,
+            receipt=item["receipt"],
+            lines=[ReturnLineIn(receipt_line=line, quantity=quantity)],
+        )
+        before = self._rows()
+        try:
+            purchase_return_ship(actor=self.admin, company=self.company, purchase_return=back)
+        except PeriodClosed:
+            RUN["refused"] += 1
+            assert self._today_closed() and self._rows() == before
+            purchase_return_cancel(actor=self.admin, company=self.company, purchase_return=back)
+            return
+        assert not self._today_closed(), "goods went back in a closed period"
+        value = self._issue_value(line.product, quantity)
+        grni = _money(kept * item["price"]) - _money((kept - quantity) * item["price"])
+        self._book(
+            [
+                (self.settings.inventory_id, ZERO, value),
+                (self.settings.goods_received_not_invoiced_id, grni, ZERO),
+                (self.settings.price_difference_id, value - grni, ZERO),
+            ]
+        )
+        self._voucher_of("purchasing.return", back.pk)
+        RUN["returns"] += 1
+        item["returned"] += quantity
+        if item["returned"] == item["quantity"]:
+            self.unbilled.remove(item)
 
     @rule(pick=st.integers(0, 10_000), share=st.integers(0, 4))
     def bill_a_receipt_and_pay_it(self, pick, share):
@@ -423,7 +482,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         assert not self._today_closed(), "a bill was posted into a closed period"
         self.unbilled.remove(item)
-        net = _money(item["quantity"] * item["price"])
+        net = _money((item["quantity"] - item["returned"]) * item["price"])
         tax = _money(net * item["rate"])
         bill.refresh_from_db()
         assert (bill.state, bill.untaxed_amount, bill.tax_amount) == (Invoice.State.POSTED, net, tax)
@@ -607,6 +666,8 @@ class LedgerMachine(RuleBasedStateMachine):
         receivable = sum(self.invoices_open.values(), ZERO) - sum(self.receipts_left.values(), ZERO)
         assert self.balances[self.settings.receivable_id] == receivable
         assert self.balances[self.settings.payable_id] == -sum(self.bills_open.values(), ZERO)
+        not_billed = sum((_money((i["quantity"] - i["returned"]) * i["price"]) for i in self.unbilled), ZERO)
+        assert self.balances[self.settings.goods_received_not_invoiced_id] == -not_billed
 
     @invariant()
     def numbers_run_one_two_three_in_posting_order(self):
@@ -644,6 +705,7 @@ def test_t20_random_books_stay_balanced_and_refuse_every_bad_voucher():
         f"T20 ledger machine ({connection.vendor}): {RUN['histories']} random histories, "
         f"{RUN['steps'] - RUN['histories']} steps each followed by every invariant, 0 violations; "
         f"{RUN['refused']} refused actions (bad vouchers, postings into closed periods, over-allocations, "
-        "reversals and period changes not allowed), each changing nothing; trial-balance residual 0.00, "
+        "reversals and period changes not allowed), each changing nothing; "
+        f"{RUN['returns']} returns to the supplier; trial-balance residual 0.00, "
         "0 unbalanced posted vouchers, hash chain OK"
     )
