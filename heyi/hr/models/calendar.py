@@ -27,7 +27,3 @@ class CalendarDay(CompanyOwned):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
-
-    @property
-    def is_working(self) -> bool:
-        return self.kind == self.Kind.WORKING_DAY
