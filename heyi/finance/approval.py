@@ -92,7 +92,7 @@ def _claim_back_to_draft(
 register_document_type(
     DocumentType(
         key=PAYMENT,
-        label=gettext_lazy("Receipt or payment"),
+        label=gettext_lazy("Receipt, payment or refund"),
         fields=[
             {"key": "amount", "label": gettext_noop("Amount"), "type": "money"},
             {"key": "partner", "label": gettext_noop("Partner"), "type": "text"},
@@ -100,7 +100,7 @@ register_document_type(
                 "key": "kind",
                 "label": gettext_noop("Kind"),
                 "type": "choice",
-                "choices": [Payment.Kind.CUSTOMER_RECEIPT.value, Payment.Kind.SUPPLIER_PAYMENT.value],
+                "choices": list(Payment.Kind.values),
             },
         ],
         load=_payment,

@@ -173,7 +173,11 @@ def _documents(c: Company, settings: FinanceSettings) -> list[str]:
                     f"{expected.get(partner, ZERO)} in open documents"
                 )
     allocated: dict = defaultdict(lambda: ZERO)
-    for settled in Allocation.objects.filter(company=c).values("invoice").annotate(total=Sum("amount")):
+    for settled in (
+        Allocation.objects.filter(company=c, invoice__isnull=False)
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+    ):
         allocated[settled["invoice"]] += _cents(settled["total"])
     for given in (
         Allocation.objects.filter(company=c, credit_note__isnull=False)
@@ -189,12 +193,13 @@ def _documents(c: Company, settings: FinanceSettings) -> list[str]:
                 f"{c.code}: invoice {invoice.number} open {invoice.open_amount} disagrees with allocations"
             )
     paid: dict = defaultdict(lambda: ZERO)
-    for spent in (
-        Allocation.objects.filter(company=c, payment__isnull=False)
-        .values("payment")
-        .annotate(total=Sum("amount"))
-    ):
-        paid[spent["payment"]] = _cents(spent["total"])
+    for side in ("payment", "refund"):
+        for spent in (
+            Allocation.objects.filter(company=c, **{f"{side}__isnull": False})
+            .values(side)
+            .annotate(total=Sum("amount"))
+        ):
+            paid[spent[side]] += _cents(spent["total"])
     for payment in Payment.objects.filter(company=c, state=Payment.State.POSTED).only(
         "pk", "number", "amount", "unallocated_amount"
     ):

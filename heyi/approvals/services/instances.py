@@ -151,10 +151,9 @@ def approval_start(
         return None
     assert template.current_version is not None
     values = doc_type.values(document)
-    form_keys = {f["key"] for f in template.current_version.form}
-    values = _values_checked(
-        company, template.current_version.form, {k: v for k, v in values.items() if k in form_keys}
-    )
+    form = doc_type.fields  # the document type's fields now, not as they were when the template was saved
+    form_keys = {f["key"] for f in form}
+    values = _values_checked(company, form, {k: v for k, v in values.items() if k in form_keys})
     with transaction.atomic():
         return _start(
             actor=actor,

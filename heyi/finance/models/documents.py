@@ -180,12 +180,18 @@ class Payment(Versioned, CompanyOwned):
     """Money in from a customer or out to a supplier, through a cash or bank account.
 
     What is not allocated to invoices (or bills) stays as the partner's credit. A draft may
-    plan its allocations; they are applied when it posts, against what is open then.
+    plan its allocations; they are applied when it posts, against what is open then. A refund
+    pays a partner's credit back (money out to a customer, in from a supplier): it draws on one
+    unallocated receipt or payment, or on one open credit note, and settles it when it posts.
     """
 
     class Kind(models.TextChoices):
         CUSTOMER_RECEIPT = "customer_receipt", _("Customer receipt")
         SUPPLIER_PAYMENT = "supplier_payment", _("Supplier payment")
+        CUSTOMER_REFUND = "customer_refund", _("Customer refund")
+        SUPPLIER_REFUND = "supplier_refund", _("Supplier refund")
+
+    REFUNDS = (Kind.CUSTOMER_REFUND, Kind.SUPPLIER_REFUND)
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -217,6 +223,22 @@ class Payment(Versioned, CompanyOwned):
     voucher = models.ForeignKey(
         Voucher, verbose_name=_("voucher"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    refunded_payment = models.ForeignKey(
+        "self",
+        verbose_name=_("refunds payment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    refunded_credit_note = models.ForeignKey(
+        Invoice,
+        verbose_name=_("refunds credit note"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
     created_by = models.ForeignKey("platform.User", null=True, on_delete=models.PROTECT, related_name="+")
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
@@ -237,17 +259,49 @@ class Payment(Versioned, CompanyOwned):
                 condition=Q(unallocated_amount__gte=0) & Q(unallocated_amount__lte=models.F("amount")),
                 name="payment_unallocated_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["customer_refund", "supplier_refund"],
+                    refunded_payment__isnull=False,
+                    refunded_credit_note__isnull=True,
+                )
+                | Q(
+                    kind__in=["customer_refund", "supplier_refund"],
+                    refunded_payment__isnull=True,
+                    refunded_credit_note__isnull=False,
+                )
+                | Q(
+                    kind__in=["customer_receipt", "supplier_payment"],
+                    refunded_payment__isnull=True,
+                    refunded_credit_note__isnull=True,
+                ),
+                name="payment_refund_has_one_credit",
+            ),
         ]
         indexes = [models.Index(fields=["company", "partner", "state"], name="payment_partner_state")]
 
     def __str__(self) -> str:
         return self.number or f"{self.get_kind_display()} ({self.get_state_display()})"
 
+    @property
+    def is_refund(self) -> bool:
+        return self.kind in self.REFUNDS
+
+    @property
+    def refunded(self) -> "Payment | Invoice | None":
+        return self.refunded_payment or self.refunded_credit_note
+
 
 class Allocation(CompanyOwned):
-    """Part of a payment, or of a credit note, settling part of an invoice or bill."""
+    """Part of a payment, or of a credit note, settling part of an invoice or bill, or paid
+    back to the partner by a refund."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
+    refund = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="credits_refunded"
+    )
     payment = models.ForeignKey(
         Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
     )
@@ -266,6 +320,11 @@ class Allocation(CompanyOwned):
                 condition=Q(payment__isnull=False, credit_note__isnull=True)
                 | Q(payment__isnull=True, credit_note__isnull=False),
                 name="allocation_one_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, refund__isnull=True)
+                | Q(invoice__isnull=True, refund__isnull=False),
+                name="allocation_one_target",
             ),
         ]
         indexes = [models.Index(fields=["company", "invoice"], name="allocation_invoice")]

@@ -7,6 +7,12 @@ partner's receivable or payable. Allocating needs no voucher, since the payment 
 already sit on the same partner's account: it only records which invoice the money settles,
 lowering both open amounts. What stays unallocated is the partner's credit.
 
+A refund pays such a credit back: a payment of its own kind (customer refund RF, money out,
+付, Dr receivable; supplier refund RR, money in, 收, Cr payable) made from one receipt or
+payment with money unallocated, or from one open credit note. It goes through the same draft,
+approval and posting; on posting it settles the credit it draws on with an allocation whose
+target is the refund, so the credit's open amount and the partner's account fall together.
+
 Allocations lock the payment (or credit note) first, then the invoices in key order, so two
 allocations running at once wait for each other and never settle more than is open.
 """
@@ -19,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from heyi.approvals.services.instances import approval_pending
 from heyi.partners.models import Partner
@@ -45,10 +52,30 @@ State = Payment.State
 
 Allocations = Sequence[tuple[Invoice, Any]]
 
-PREFIX: dict[str, str] = {Kind.CUSTOMER_RECEIPT: "RC", Kind.SUPPLIER_PAYMENT: "PY"}
-WORD: dict[str, str] = {
-    Kind.CUSTOMER_RECEIPT: Voucher.Word.RECEIPT,
-    Kind.SUPPLIER_PAYMENT: Voucher.Word.PAYMENT,
+PREFIX: dict[str, str] = {
+    Kind.CUSTOMER_RECEIPT: "RC",
+    Kind.SUPPLIER_PAYMENT: "PY",
+    Kind.CUSTOMER_REFUND: "RF",
+    Kind.SUPPLIER_REFUND: "RR",
+}
+MONEY_IN = (Kind.CUSTOMER_RECEIPT, Kind.SUPPLIER_REFUND)
+CONTROL: dict[str, str] = {
+    Kind.CUSTOMER_RECEIPT: "receivable",
+    Kind.CUSTOMER_REFUND: "receivable",
+    Kind.SUPPLIER_PAYMENT: "payable",
+    Kind.SUPPLIER_REFUND: "payable",
+}
+NARRATION: dict[str, Any] = {
+    Kind.CUSTOMER_RECEIPT: gettext_lazy("Receipt %(number)s from %(partner)s"),
+    Kind.SUPPLIER_PAYMENT: gettext_lazy("Payment %(number)s to %(partner)s"),
+    Kind.CUSTOMER_REFUND: gettext_lazy("Refund %(number)s to %(partner)s"),
+    Kind.SUPPLIER_REFUND: gettext_lazy("Refund %(number)s from %(partner)s"),
+}
+REFUND_OF: dict[str, str] = {
+    Kind.CUSTOMER_RECEIPT: Kind.CUSTOMER_REFUND,
+    Invoice.Kind.CUSTOMER_CREDIT_NOTE: Kind.CUSTOMER_REFUND,
+    Kind.SUPPLIER_PAYMENT: Kind.SUPPLIER_REFUND,
+    Invoice.Kind.SUPPLIER_CREDIT_NOTE: Kind.SUPPLIER_REFUND,
 }
 SETTLES: dict[str, str] = {
     Kind.CUSTOMER_RECEIPT: Invoice.Kind.CUSTOMER_INVOICE,
@@ -75,8 +102,13 @@ def cash_account_checked(company: Company, field: str, account: Account | None) 
 
 
 def _kind_checked(kind: str) -> str:
-    if kind not in Kind.values:
-        raise _refuse("kind", _("Choose a customer receipt or a supplier payment."))
+    if kind not in SETTLES:
+        raise _refuse(
+            "kind",
+            _(
+                "Choose a customer receipt or a supplier payment; a refund is made from the credit it pays back."
+            ),
+        )
     return kind
 
 
@@ -229,6 +261,140 @@ def _planned(company: Company, payment: Payment, *, lock: bool) -> list[tuple[In
     return entries
 
 
+Credit = Payment | Invoice
+
+
+def _credit_left(credit: Credit) -> Decimal:
+    return credit.unallocated_amount if isinstance(credit, Payment) else credit.open_amount
+
+
+def _credit_date(credit: Credit) -> datetime.date:
+    return credit.payment_date if isinstance(credit, Payment) else credit.invoice_date
+
+
+def _refundable(company: Company, credit: Credit) -> None:
+    """A posted receipt, payment or credit note of the company."""
+    if credit.company_id != company.pk:
+        raise NotFound()
+    if credit.kind not in REFUND_OF:
+        raise _refuse("credit", _("Only a receipt, a payment or a credit note can be refunded."))
+    if credit.state != credit.State.POSTED:
+        raise InvalidTransition(
+            _("Only a posted receipt, payment or credit note can be refunded."),
+            current=credit.state,
+            target="refunded",
+        )
+
+
+def _checked_credit(company: Company, credit: Credit, amount: Decimal, on: datetime.date) -> None:
+    """The credit can be refunded, by no more than is left on it, on a date not before it."""
+    _refundable(company, credit)
+    left = _credit_left(credit)
+    if amount > left:
+        message = _("%(amount)s is more than the %(open)s left to refund on %(number)s.") % {
+            "amount": amount,
+            "open": left,
+            "number": credit.number,
+        }
+        raise OverAllocation(message, fields={"amount": [message]}, available=str(left))
+    if on < _credit_date(credit):
+        raise _refuse(
+            "payment_date",
+            _("A refund cannot be dated before %(date)s, the date of %(number)s.")
+            % {"date": _credit_date(credit).isoformat(), "number": credit.number},
+        )
+
+
+def refund_create(
+    *,
+    actor: User,
+    company: Company,
+    credit: Credit,
+    account: Account,
+    payment_date: datetime.date,
+    amount: Any = None,
+    reference: str = "",
+    notes: str = "",
+) -> Payment:
+    """A draft refund of a partner's credit: what a receipt (or payment) has not allocated, or
+    what a credit note has left; by default all of it. Posted like any payment."""
+    check(actor, company, MANAGE_PAYMENT)
+    if credit is None or credit.company_id != company.pk:
+        raise NotFound()
+    cash_account_checked(company, "account", account)
+    if payment_date is None:
+        raise _refuse("payment_date", _("This field is required."))
+    with transaction.atomic():
+        if isinstance(credit, Payment):
+            credit = _locked(company, credit)
+        else:
+            credit = _locked_invoices(company, {credit.pk})[credit.pk]
+        _refundable(company, credit)
+        total = _credit_left(credit) if amount is None else amount_checked("amount", amount, positive=True)
+        if total <= 0:
+            raise _refuse("amount", _("Nothing is left to refund on %(number)s.") % {"number": credit.number})
+        _checked_credit(company, credit, total, payment_date)
+        payment = Payment(
+            kind=REFUND_OF[credit.kind],
+            partner_id=credit.partner_id,
+            payment_date=payment_date,
+            amount=total,
+            account=account,
+            reference=(reference or "").strip(),
+            notes=(notes or "").strip(),
+            refunded_payment=credit if isinstance(credit, Payment) else None,
+            refunded_credit_note=credit if isinstance(credit, Invoice) else None,
+            created_by=actor,
+        )
+        record_create(actor=actor, company=company, obj=payment)
+    return payment
+
+
+def _locked_credit(company: Company, refund: Payment) -> Credit:
+    """The credit a refund draws on, locked after the refund (as allocations lock their source
+    before their targets)."""
+    if refund.refunded_payment_id:
+        return _locked(company, Payment(pk=refund.refunded_payment_id))
+    return _locked_invoices(company, {refund.refunded_credit_note_id})[refund.refunded_credit_note_id]
+
+
+def _prepared(company: Company, payment: Payment) -> tuple[list[tuple[Invoice, Decimal, int]], Credit | None]:
+    """What the payment settles when it posts, locked and checked against what is open now:
+    its planned allocations, or for a refund the credit it pays back."""
+    if payment.is_refund:
+        credit = _locked_credit(company, payment)
+        _checked_credit(company, credit, payment.amount, payment.payment_date)
+        return [], credit
+    entries = _planned(company, payment, lock=True)
+    _checked_targets(company, SETTLES[payment.kind], payment.partner_id, entries, payment.amount)
+    return entries, None
+
+
+def _refund_settle(actor: User | None, company: Company, refund: Payment, credit: Credit) -> None:
+    """The (locked) credit is paid back: one allocation to the refund, and the credit's open
+    amount lowered by it."""
+    Allocation.objects.create(
+        company=company,
+        refund=refund,
+        payment=credit if isinstance(credit, Payment) else None,
+        credit_note=credit if isinstance(credit, Invoice) else None,
+        amount=refund.amount,
+        allocated_on=refund.payment_date,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    field = "unallocated_amount" if isinstance(credit, Payment) else "open_amount"
+    before = getattr(credit, field)
+    setattr(credit, field, before - refund.amount)
+    credit.save(update_fields=[field, "updated_at"])
+    audit_record(
+        actor=actor,
+        company=company,
+        action="refund",
+        obj=credit,
+        changes={field: [str(before), str(getattr(credit, field))], "by": refund.number},
+    )
+
+
 def payment_create(
     *,
     actor: User,
@@ -294,8 +460,12 @@ def payment_update(
         check_version(locked, version)
         if locked.state != State.DRAFT:
             raise InvalidTransition(_("Only a draft can be changed."), current=locked.state)
+        if locked.is_refund and partner is not None and partner.pk != locked.partner_id:
+            raise _refuse("partner", _("A refund goes to the partner whose credit it pays back."))
+        if locked.is_refund and allocations:
+            raise _refuse("allocations", _("A refund settles only the credit it pays back."))
         data: dict[str, Any] = {}
-        if partner is not None:
+        if partner is not None and not locked.is_refund:
             data["partner"] = _partner_checked(company, locked.kind, partner)
         if payment_date is not None:
             data["payment_date"] = payment_date
@@ -307,6 +477,15 @@ def payment_update(
             data["reference"] = reference.strip()
         if notes is not None:
             data["notes"] = notes.strip()
+        if locked.is_refund:
+            _checked_credit(
+                company,
+                _locked_credit(company, locked),
+                data.get("amount", locked.amount),
+                data.get("payment_date", locked.payment_date),
+            )
+            record_update(actor=actor, company=company, obj=locked, data=data, version=version)
+            return locked
         if allocations is None:
             allocations = [(invoice, money) for invoice, money, _i in _planned(company, locked, lock=False)]
         data["planned_allocations"] = _plan(
@@ -345,10 +524,9 @@ def payment_submit(*, actor: User, company: Company, payment: Payment) -> Paymen
         if locked.state != State.DRAFT:
             raise InvalidTransition(current=locked.state, target=State.SUBMITTED)
         cash_account_checked(company, "account", locked.account)
-        entries = _planned(company, locked, lock=True)
-        _checked_targets(company, SETTLES[locked.kind], locked.partner_id, entries, locked.amount)
+        entries, credit = _prepared(company, locked)
         if not approval_pending(actor=actor, company=company, document_type=PAYMENT, document=locked):
-            _post(actor, company, locked, entries)
+            _post(actor, company, locked, entries, credit)
         else:
             record_transition(
                 actor=actor,
@@ -368,7 +546,7 @@ def payment_post(*, actor: User | None, company: Company, payment: Payment) -> P
         locked = _locked(company, payment)
         if locked.state != State.SUBMITTED:
             raise InvalidTransition(current=locked.state, target=State.POSTED)
-        _post(actor, company, locked, _planned(company, locked, lock=True))
+        _post(actor, company, locked, *_prepared(company, locked))
     return locked
 
 
@@ -391,11 +569,15 @@ def payment_reject(*, actor: User | None, company: Company, payment: Payment) ->
 
 
 def _post(
-    actor: User | None, company: Company, payment: Payment, entries: list[tuple[Invoice, Decimal, int]]
+    actor: User | None,
+    company: Company,
+    payment: Payment,
+    entries: list[tuple[Invoice, Decimal, int]],
+    credit: Credit | None,
 ) -> None:
     """Number, voucher and state; then the planned allocations (`entries`, their invoices
-    locked before the voucher as every allocation locks them) against what is open now."""
-    allocated = _checked_targets(company, SETTLES[payment.kind], payment.partner_id, entries, payment.amount)
+    locked before the voucher as every allocation locks them), or the refunded `credit`, as
+    `_prepared` checked them."""
     settings = finance_settings(company)
     partner = payment.partner
     payment.number = number_next(
@@ -404,29 +586,26 @@ def _post(
         prefix=PREFIX[payment.kind],
         on=payment.payment_date,
     )
-    if payment.kind == Kind.CUSTOMER_RECEIPT:
-        narration = _("Receipt %(number)s from %(partner)s")
-        lines = [
-            LineIn(account=payment.account, debit=payment.amount, partner=partner),
-            LineIn(account=settings.receivable, credit=payment.amount, partner=partner),
-        ]
-    else:
-        narration = _("Payment %(number)s to %(partner)s")
-        lines = [
-            LineIn(account=settings.payable, debit=payment.amount, partner=partner),
-            LineIn(account=payment.account, credit=payment.amount, partner=partner),
-        ]
+    cash, control = payment.account, getattr(settings, CONTROL[payment.kind])
+    money_in = payment.kind in MONEY_IN
+    debited, credited = (cash, control) if money_in else (control, cash)
     payment.voucher = ledger_post(
         actor=actor,
         company=company,
         date=payment.payment_date,
-        lines=lines,
-        narration=narration % {"number": payment.number, "partner": partner.name},
+        lines=[
+            LineIn(account=debited, debit=payment.amount, partner=partner),
+            LineIn(account=credited, credit=payment.amount, partner=partner),
+        ],
+        narration=str(NARRATION[payment.kind]) % {"number": payment.number, "partner": partner.name},
         source=("finance.payment", str(payment.pk), payment.number),
-        word=WORD[payment.kind],
+        word=Voucher.Word.RECEIPT if money_in else Voucher.Word.PAYMENT,
     )
     if entries:
         _settle(actor, company, entries, on=payment.payment_date, payment=payment)
+    if credit is not None:
+        _refund_settle(actor, company, payment, credit)
+    allocated = payment.amount if credit is not None else sum((money for _i, money, _p in entries), ZERO)
     payment.unallocated_amount = payment.amount - allocated
     payment.planned_allocations = []
     payment.posted_at = timezone.now()
@@ -454,6 +633,8 @@ def _post(
 
 def _posted(company: Company, payment: Payment) -> Payment:
     locked = _locked(company, payment)
+    if locked.is_refund:
+        raise _refuse("payment", _("A refund settles only the credit it pays back."))
     if locked.state != State.POSTED:
         raise InvalidTransition(
             _("Only a posted payment can be allocated."), current=locked.state, target="allocated"

@@ -16,6 +16,8 @@ from conftest import make_member
 from heyi.catalog.models import Unit
 from heyi.catalog.services.products import product_create
 from heyi.catalog.services.units import unit_create
+from heyi.finance.models import Account
+from heyi.finance.services.common import finance_settings
 from heyi.inventory.services.warehouses import warehouse_create
 from heyi.partners.services.partners import partner_create
 from heyi.purchasing.services.orders import OrderLineIn, purchase_order_confirm, purchase_order_create
@@ -24,6 +26,16 @@ from heyi.sales.services.deliveries import delivery_confirm, delivery_create, de
 from heyi.sales.services.orders import sales_order_confirm, sales_order_create
 
 D = Decimal
+
+
+@pytest.fixture
+def books(company):
+    return finance_settings(company)
+
+
+@pytest.fixture
+def bank(company, books):
+    return Account.objects.get(company=company, code="1002")
 
 
 @pytest.fixture

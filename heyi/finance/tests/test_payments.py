@@ -37,16 +37,6 @@ TODAY = datetime.date.today()
 RECEIPT, PAYMENT = Payment.Kind.CUSTOMER_RECEIPT, Payment.Kind.SUPPLIER_PAYMENT
 
 
-@pytest.fixture
-def books(company):
-    return finance_settings(company)
-
-
-@pytest.fixture
-def bank(company, books):
-    return Account.objects.get(company=company, code="1002")
-
-
 def receive_money(company, actor, partner, bank, amount, on=TODAY, **extra) -> Payment:
     receipt = payment_create(
         actor=actor,
