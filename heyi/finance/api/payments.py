@@ -1,5 +1,6 @@
 """Payment and expense claim endpoints (ERP module): /payments (+ /submit, /cancel,
-/allocate, /open-invoices), /expense-claims (+ /submit, /pay, /cancel) and /expense-accounts.
+/allocate, /open-invoices, /refund), /invoices/{id}/refund and /bills/{id}/refund for credit
+notes, /expense-claims (+ /submit, /pay, /cancel) and /expense-accounts.
 
 A payment posts when it is submitted (until an approval flow decides), numbered then.
 Allocating more than is open on an invoice, or more than the payment has left, is
@@ -54,6 +55,7 @@ from ..schemas.payments import (
     PaymentListOut,
     PaymentOut,
     PaymentPatch,
+    RefundIn,
 )
 from ..services import expenses
 from ..services import payments as payment_services
@@ -201,17 +203,21 @@ def payment_allocate(request: HttpRequest, payment_id: uuid.UUID, payload: Payme
     )
 
 
-def _credit_note_allocate(
-    request: HttpRequest, credit_note_id: uuid.UUID, kind: str, payload: CreditNoteAllocateIn
-):
+def _credit_note(request: HttpRequest, credit_note_id: uuid.UUID, kind: str) -> Invoice:
     _manage(request)
     credit_note = access_invoice(user=request.actor, company=request.company, id=credit_note_id)
     if credit_note.kind != kind:
         raise NotFound()
+    return credit_note
+
+
+def _credit_note_allocate(
+    request: HttpRequest, credit_note_id: uuid.UUID, kind: str, payload: CreditNoteAllocateIn
+):
     return payment_services.credit_note_allocate(
         actor=request.actor,
         company=request.company,
-        credit_note=credit_note,
+        credit_note=_credit_note(request, credit_note_id, kind),
         allocations=_allocations(request, payload.allocations),
     )
 
@@ -230,11 +236,50 @@ def supplier_credit_note_allocate(request: HttpRequest, bill_id: uuid.UUID, payl
 
 @router.get("/payments/{payment_id}/open-invoices", response={200: list[OpenInvoiceOut], **ERRORS})
 def payment_open_invoices(request: HttpRequest, payment_id: uuid.UUID):
-    """The partner's posted invoices (or bills) with something still open, the oldest due first."""
+    """The partner's posted invoices (or bills) with something still open, the oldest due first;
+    none for a refund, which settles only the credit it pays back."""
     payment = _payment(request, payment_id)
+    if payment.is_refund:
+        return []
     return payment_services.open_invoices(
         request.company, kind=payment_services.SETTLES[payment.kind], partner_id=payment.partner_id
     )
+
+
+def _refund(request: HttpRequest, credit: Payment | Invoice, payload: RefundIn):
+    return Status(
+        201,
+        payment_services.refund_create(
+            actor=request.actor,
+            company=request.company,
+            credit=credit,
+            account=_account(request, payload.account_id),
+            payment_date=payload.payment_date or timezone.localdate(),
+            amount=payload.amount,
+            reference=payload.reference,
+            notes=payload.notes,
+        ),
+    )
+
+
+@router.post("/payments/{payment_id}/refund", response={201: PaymentOut, **ERRORS})
+def payment_refund(request: HttpRequest, payment_id: uuid.UUID, payload: RefundIn):
+    """A draft refund of what a posted receipt (or supplier payment) has not allocated; submit
+    it to post. More than is left is `over_allocation` (422)."""
+    _manage(request)
+    return _refund(request, _payment(request, payment_id), payload)
+
+
+@router.post("/invoices/{invoice_id}/refund", response={201: PaymentOut, **ERRORS})
+def customer_credit_note_refund(request: HttpRequest, invoice_id: uuid.UUID, payload: RefundIn):
+    """A draft refund to the customer of what a posted customer credit note has open."""
+    return _refund(request, _credit_note(request, invoice_id, Invoice.Kind.CUSTOMER_CREDIT_NOTE), payload)
+
+
+@router.post("/bills/{bill_id}/refund", response={201: PaymentOut, **ERRORS})
+def supplier_credit_note_refund(request: HttpRequest, bill_id: uuid.UUID, payload: RefundIn):
+    """A draft refund from the supplier of what a posted supplier credit note has open."""
+    return _refund(request, _credit_note(request, bill_id, Invoice.Kind.SUPPLIER_CREDIT_NOTE), payload)
 
 
 # Expense claims

@@ -48,11 +48,14 @@ class InvoiceLineOut(Schema):
 
 
 class InvoiceAllocationOut(Schema):
-    """Part of a payment or of a credit note settling part of an invoice or bill."""
+    """Part of a payment or of a credit note settling part of an invoice or bill, or paid back
+    by a refund (`refund_id`, no invoice)."""
 
     id: uuid.UUID
-    invoice_id: uuid.UUID
-    invoice_number: str
+    invoice_id: uuid.UUID | None
+    invoice_number: str | None
+    refund_id: uuid.UUID | None
+    refund_number: str | None
     payment_id: uuid.UUID | None
     payment_number: str | None
     credit_note_id: uuid.UUID | None
@@ -61,8 +64,12 @@ class InvoiceAllocationOut(Schema):
     allocated_on: datetime.date
 
     @staticmethod
-    def resolve_invoice_number(obj) -> str:
-        return obj.invoice.number
+    def resolve_invoice_number(obj) -> str | None:
+        return obj.invoice.number if obj.invoice_id else None
+
+    @staticmethod
+    def resolve_refund_number(obj) -> str | None:
+        return obj.refund.number if obj.refund_id else None
 
     @staticmethod
     def resolve_payment_number(obj) -> str | None:
@@ -132,7 +139,9 @@ class InvoiceOut(InvoiceListOut):
     @staticmethod
     def resolve_credits_given(obj) -> list:
         return list(
-            obj.allocations_given.select_related("invoice", "payment", "credit_note").order_by("allocated_on")
+            obj.allocations_given.select_related("invoice", "refund", "payment", "credit_note").order_by(
+                "allocated_on"
+            )
         )
 
 

@@ -57,16 +57,32 @@ class CreditNoteAllocateIn(Schema):
     allocations: list[PaymentAllocationIn] = Field(min_length=1, max_length=500)
 
 
+class RefundIn(Schema):
+    amount: Money | None = Field(None, description="Default: all that is left of the credit.")
+    account_id: uuid.UUID = Field(..., description="The cash or bank account the money goes through.")
+    payment_date: datetime.date | None = Field(None, description="Default: today.")
+    reference: str = Field("", max_length=64)
+    notes: str = Field("", max_length=2000)
+
+
 class PaymentAllocationOut(Schema):
+    """An invoice (or bill) the payment settles, or a refund that paid part of it back."""
+
     id: uuid.UUID
-    invoice_id: uuid.UUID
-    invoice_number: str
+    invoice_id: uuid.UUID | None
+    invoice_number: str | None
+    refund_id: uuid.UUID | None
+    refund_number: str | None
     amount: Money
     allocated_on: datetime.date
 
     @staticmethod
-    def resolve_invoice_number(obj) -> str:
-        return obj.invoice.number
+    def resolve_invoice_number(obj) -> str | None:
+        return obj.invoice.number if obj.invoice_id else None
+
+    @staticmethod
+    def resolve_refund_number(obj) -> str | None:
+        return obj.refund.number if obj.refund_id else None
 
 
 class PlannedAllocationOut(Schema):
@@ -109,6 +125,11 @@ class PaymentOut(Schema):
     notes: str
     voucher_id: uuid.UUID | None
     voucher_number: str
+    refunded_payment_id: uuid.UUID | None = Field(
+        description="For a refund: the receipt or payment paid back."
+    )
+    refunded_credit_note_id: uuid.UUID | None = Field(description="For a refund: the credit note paid back.")
+    refunded_number: str | None
     planned_allocations: list[PlannedAllocationOut]
     allocations: list[PaymentAllocationOut]
     posted_at: datetime.datetime | None
@@ -132,8 +153,12 @@ class PaymentOut(Schema):
         return [{"invoice_id": i, "amount": Decimal(a)} for i, a in obj.planned_allocations or []]
 
     @staticmethod
+    def resolve_refunded_number(obj) -> str | None:
+        return obj.refunded.number if obj.is_refund else None
+
+    @staticmethod
     def resolve_allocations(obj) -> list:
-        return list(obj.allocations.select_related("invoice").order_by("created_at", "pk"))
+        return list(obj.allocations.select_related("invoice", "refund").order_by("created_at", "pk"))
 
 
 class OpenInvoiceOut(Schema):

@@ -290,3 +290,71 @@ def test_allocating_to_another_companys_invoice_is_404(
     theirs.refresh_from_db()
     assert theirs.open_amount == D("100.00")
     assert Payment.objects.get(pk=receipt["id"]).unallocated_amount == D("100.00")
+
+
+def test_the_rest_of_a_receipt_is_refunded_through_the_api(fin, finance, company, customer):
+    invoice = _invoice(company, finance, customer, "1000")
+    receipt = fin.post(
+        "/payments",
+        {
+            "kind": "customer_receipt",
+            "partner_id": str(customer.pk),
+            "amount": "1300.00",
+            "account_id": code(company, "1002"),
+            "allocations": [{"invoice_id": str(invoice.pk), "amount": "1000.00"}],
+        },
+    ).json()
+    fin.post(f"/payments/{receipt['id']}/submit")
+
+    too_much = fin.post(
+        f"/payments/{receipt['id']}/refund", {"amount": "300.01", "account_id": code(company, "1002")}
+    )
+    assert too_much.status_code == 422 and too_much.json()["error"]["code"] == "over_allocation"
+    drafted = fin.post(f"/payments/{receipt['id']}/refund", {"account_id": code(company, "1002")})
+    assert drafted.status_code == 201, drafted.content
+    refund = drafted.json()
+    assert (refund["kind"], refund["state"], refund["amount"]) == ("customer_refund", "draft", "300.00")
+    assert refund["refunded_payment_id"] == receipt["id"] and refund["refunded_credit_note_id"] is None
+    assert fin.get(f"/payments/{refund['id']}/open-invoices").json() == []
+
+    posted = fin.post(f"/payments/{refund['id']}/submit").json()
+    assert posted["state"] == "posted" and posted["number"] == f"RF-{TODAY.year}-000001"
+    after = fin.get(f"/payments/{receipt['id']}").json()
+    assert after["unallocated_amount"] == "0.00"
+    assert [(a["invoice_number"], a["refund_number"], a["amount"]) for a in after["allocations"]] == [
+        (invoice.number, None, "1000.00"),
+        (None, posted["number"], "300.00"),
+    ]
+    assert account_balance(company, "1122", partner=customer) == D("0.00")
+
+
+def test_credit_notes_are_refunded_on_their_own_side_only(fin, finance, company, customer, supplier):
+    customer_credit = _invoice(company, finance, customer, "250", kind="customer_credit_note")
+    supplier_credit = _invoice(company, finance, supplier, "80", kind="supplier_credit_note")
+    bank = code(company, "1002")
+    assert fin.post(f"/bills/{customer_credit.pk}/refund", {"account_id": bank}).status_code == 404
+    assert fin.post(f"/invoices/{supplier_credit.pk}/refund", {"account_id": bank}).status_code == 404
+    invoice = _invoice(company, finance, customer, "10")
+    not_credit = fin.post(f"/invoices/{invoice.pk}/refund", {"account_id": bank})
+    assert not_credit.status_code == 404
+
+    to_customer = fin.post(f"/invoices/{customer_credit.pk}/refund", {"account_id": bank, "amount": "100"})
+    assert to_customer.status_code == 201 and to_customer.json()["refunded_number"] == customer_credit.number
+    fin.post(f"/payments/{to_customer.json()['id']}/submit")
+    from_supplier = fin.post(f"/bills/{supplier_credit.pk}/refund", {"account_id": bank}).json()
+    assert fin.post(f"/payments/{from_supplier['id']}/submit").json()["number"] == f"RR-{TODAY.year}-000001"
+    credit = fin.get(f"/invoices/{customer_credit.pk}").json()
+    assert credit["open_amount"] == "150.00"
+    assert [(c["refund_id"], c["amount"]) for c in credit["credits_given"]] == [
+        (to_customer.json()["id"], "100.00")
+    ]
+    assert account_balance(company, "1002") == D("-20.00")
+
+
+def test_a_clerk_cannot_refund_and_nothing_is_written(api_as, company, finance, sales, customer, books):
+    credit = _invoice(company, finance, customer, "250", kind="customer_credit_note")
+    answer = api_as(sales, company).post(
+        f"/invoices/{credit.pk}/refund", {"account_id": code(company, "1002")}
+    )
+    assert answer.status_code == 403
+    assert not Payment.objects.filter(company=company, kind="customer_refund").exists()
