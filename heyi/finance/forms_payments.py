@@ -23,6 +23,10 @@ def payment_partners(company: Company, kind: str) -> QuerySet[Partner]:
     return Partner.objects.filter(side, company=company, is_active=True).order_by("name")
 
 
+def with_customer(kind: str) -> bool:
+    return kind in (Payment.Kind.CUSTOMER_RECEIPT, Payment.Kind.CUSTOMER_REFUND)
+
+
 class PaymentForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("Customer or supplier"), queryset=Partner.objects.none())
     payment_date = forms.DateField(label=_("Date"), widget=DATE)
@@ -35,10 +39,14 @@ class PaymentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, company: Company, kind: str, *args, **kwargs):
+        """A refund goes to the partner whose credit it pays back: it has no partner to choose."""
         super().__init__(*args, **kwargs)
-        partner = self.fields["partner"]
-        partner.queryset = payment_partners(company, kind)  # type: ignore[attr-defined]
-        partner.label = _("Customer") if kind == Payment.Kind.CUSTOMER_RECEIPT else _("Supplier")
+        if kind in Payment.REFUNDS:
+            del self.fields["partner"]
+        else:
+            partner = self.fields["partner"]
+            partner.queryset = payment_partners(company, kind)  # type: ignore[attr-defined]
+            partner.label = _("Customer") if with_customer(kind) else _("Supplier")
         self.fields["account"].queryset = cash_accounts(company)  # type: ignore[attr-defined]
 
 

@@ -332,3 +332,62 @@ def test_an_employee_sees_the_expense_claims_menu_but_not_the_payments(company, 
         reverse("finance:payment_list")
         in _client(finance).get(reverse("finance:expense_claim_list")).content.decode()
     )
+
+
+def test_finance_refunds_an_overpayment_and_a_credit_note_from_their_pages(company, desk, finance, customer):
+    bank = account(company, "1002")
+    receipt = payment_create(
+        actor=finance,
+        company=company,
+        kind="customer_receipt",
+        partner=customer,
+        payment_date=TODAY,
+        amount="700",
+        account=bank,
+    )
+    payment_submit(actor=finance, company=company, payment=receipt)
+    page = desk.get(reverse("finance:payment_detail", args=[receipt.pk])).content.decode()
+    refund_url = reverse("finance:payment_refund", args=[receipt.pk])
+    assert refund_url in page
+    form = desk.get(refund_url).content.decode()
+    assert 'value="700.00"' in form and 'name="partner"' not in form
+
+    over = desk.post(refund_url, {"payment_date": str(TODAY), "amount": "700.01", "account": str(bank.pk)})
+    assert over.status_code == 400 and "700.00" in over.content.decode()
+    made = desk.post(refund_url, {"payment_date": str(TODAY), "amount": "200", "account": str(bank.pk)})
+    assert made.status_code == 302, made.content.decode()[:2000]
+    refund = Payment.objects.get(company=company, kind="customer_refund")
+    assert made["Location"] == reverse("finance:payment_detail", args=[refund.pk])
+    edited = desk.post(
+        reverse("finance:payment_edit", args=[refund.pk]),
+        {"payment_date": str(TODAY), "amount": "250", "account": str(bank.pk), "version": refund.version},
+    )
+    assert edited.status_code == 302, edited.content.decode()[:2000]
+    desk.post(reverse("finance:payment_submit", args=[refund.pk]))
+    refund.refresh_from_db()
+    receipt.refresh_from_db()
+    assert (refund.state, refund.amount, receipt.unallocated_amount) == ("posted", D("250.00"), D("450.00"))
+    assert refund.number in desk.get(reverse("finance:payment_detail", args=[receipt.pk])).content.decode()
+    assert receipt.number in desk.get(reverse("finance:payment_detail", args=[refund.pk])).content.decode()
+
+    credit = invoiced(company, finance, customer, "120", kind=Invoice.Kind.CUSTOMER_CREDIT_NOTE)
+    note_url = reverse("finance:credit_note_refund", args=[credit.pk])
+    assert note_url in desk.get(reverse("finance:invoice_detail", args=[credit.pk])).content.decode()
+    desk.post(note_url, {"payment_date": str(TODAY), "amount": "120", "account": str(bank.pk)})
+    paid_back = Payment.objects.get(company=company, refunded_credit_note=credit)
+    desk.post(reverse("finance:payment_submit", args=[paid_back.pk]))
+    credit.refresh_from_db()
+    assert credit.open_amount == D("0.00")
+    assert paid_back.pk and account_balance(company, "1002") == D("330.00")
+    invoice = invoiced(company, finance, customer, "10")
+    assert desk.get(reverse("finance:credit_note_refund", args=[invoice.pk])).status_code == 404
+
+
+def test_refund_pages_are_for_finance_only(company, finance, customer, sales):
+    credit = invoiced(company, finance, customer, "120", kind=Invoice.Kind.CUSTOMER_CREDIT_NOTE)
+    answer = _client(sales).post(
+        reverse("finance:credit_note_refund", args=[credit.pk]),
+        {"payment_date": str(TODAY), "amount": "120", "account": str(account(company, "1002").pk)},
+    )
+    assert answer.status_code == 403
+    assert not Payment.objects.filter(company=company).exists()

@@ -334,6 +334,13 @@ def _detail(request: HttpRequest, invoice: Invoice) -> HttpResponse:
                 "css": "is-info",
             }
         )
+        actions.append(
+            {
+                "label": _("Refund"),
+                "url": reverse("finance:credit_note_refund", args=[pk]),
+                "css": "is-warning is-light",
+            }
+        )
     if editable and manage:
         actions.append(
             post_action(_("Cancel"), reverse(area["page"]("cancel"), args=[pk]), "is-danger is-light")
@@ -368,8 +375,8 @@ def _detail(request: HttpRequest, invoice: Invoice) -> HttpResponse:
         (a, a.payment or a.credit_note, _payment_link(a))
         for a in invoice.allocations.select_related("payment", "credit_note").order_by("allocated_on")
     ] + [
-        (a, a.invoice, _detail_url(a.invoice))
-        for a in invoice.allocations_given.select_related("invoice").order_by("allocated_on")
+        (a, a.invoice or a.refund, _detail_url(a.invoice) if a.invoice_id else _payment_url(a.refund_id))
+        for a in invoice.allocations_given.select_related("invoice", "refund").order_by("allocated_on")
     ]
     sections = [
         {
@@ -401,8 +408,12 @@ def _detail(request: HttpRequest, invoice: Invoice) -> HttpResponse:
 def _payment_link(allocation) -> str | None:
     if allocation.credit_note_id:
         return _detail_url(allocation.credit_note)
+    return _payment_url(allocation.payment_id)
+
+
+def _payment_url(payment_id) -> str | None:
     try:
-        return reverse("finance:payment_detail", args=[allocation.payment_id])
+        return reverse("finance:payment_detail", args=[payment_id])
     except NoReverseMatch:
         return None
 

@@ -2,7 +2,8 @@
 
 A receipt or payment is recorded as a draft, posted on submission (until an approval flow
 decides) and then allocated: its page lists the partner's open invoices (or bills) with what
-is still open on each, to settle by amount or oldest first. An employee's expense claims are
+is still open on each, to settle by amount or oldest first. What a receipt leaves unallocated,
+or a credit note leaves open, can be refunded from its page: a draft refund, posted the same way. An employee's expense claims are
 theirs to make, change and submit; finance sees all of them and pays them back.
 """
 
@@ -51,7 +52,13 @@ from ..access import (
     sees_all_expense_claims,
 )
 from ..approval import EXPENSE_CLAIM, PAYMENT
-from ..forms_payments import ExpenseClaimForm, ExpenseClaimLineForm, ExpenseClaimPayForm, PaymentForm
+from ..forms_payments import (
+    ExpenseClaimForm,
+    ExpenseClaimLineForm,
+    ExpenseClaimPayForm,
+    PaymentForm,
+    with_customer,
+)
 from ..models import ExpenseClaim, Invoice, Payment
 from ..permissions import CLAIM_EXPENSE, MANAGE_PAYMENT, VIEW
 from ..services import expenses
@@ -71,6 +78,12 @@ def _amount(value) -> str:
 
 def _invoice_url(invoice: Invoice) -> str:
     return reverse("finance:invoice_detail" if invoice.is_sales else "finance:bill_detail", args=[invoice.pk])
+
+
+def _document_url(document: Payment | Invoice) -> str:
+    if isinstance(document, Payment):
+        return reverse("finance:payment_detail", args=[document.pk])
+    return _invoice_url(document)
 
 
 def _voucher(request: HttpRequest, voucher) -> Any:
@@ -134,10 +147,21 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, qs, spec)
 
 
-def _payment_form(request: HttpRequest, *, payment: Payment | None, kind: str) -> HttpResponse:
+def _payment_form(
+    request: HttpRequest, *, payment: Payment | None, kind: str, credit: Payment | Invoice | None = None
+) -> HttpResponse:
+    """A new receipt or payment, a new refund of `credit`, or a draft of either changed."""
     company = request.company
-    if payment is None:
-        initial: dict[str, Any] = {"payment_date": timezone.localdate()}
+    if credit is not None:
+        initial: dict[str, Any] = {
+            "payment_date": timezone.localdate(),
+            "amount": credit.unallocated_amount if isinstance(credit, Payment) else credit.open_amount,
+            "account": credit.account_id if isinstance(credit, Payment) else None,
+        }
+        title = _("Refund %(credit)s · %(partner)s") % {"credit": credit, "partner": credit.partner.name}
+        back = _document_url(credit)
+    elif payment is None:
+        initial = {"payment_date": timezone.localdate()}
         title = (
             _("New customer receipt") if kind == Payment.Kind.CUSTOMER_RECEIPT else _("New supplier payment")
         )
@@ -157,7 +181,15 @@ def _payment_form(request: HttpRequest, *, payment: Payment | None, kind: str) -
     form = PaymentForm(company, kind, request.POST or None, initial=initial)
 
     def save(data: dict) -> Payment:
-        values = {k: data[k] for k in ("partner", "payment_date", "amount", "account", "reference", "notes")}
+        values = {
+            k: data[k]
+            for k in ("partner", "payment_date", "amount", "account", "reference", "notes")
+            if k in data
+        }
+        if credit is not None:
+            return payment_services.refund_create(
+                actor=request.user, company=company, credit=credit, **values
+            )
         if payment is None:
             return payment_services.payment_create(actor=request.user, company=company, kind=kind, **values)
         return payment_services.payment_update(
@@ -180,11 +212,18 @@ def _payment_form(request: HttpRequest, *, payment: Payment | None, kind: str) -
     kinds = [
         (value, label, reverse("finance:payment_create") + f"?kind={value}", value == kind)
         for value, label in Payment.Kind.choices
+        if value in payment_services.SETTLES
     ]
     return render(
         request,
         "finance/payments/payment_form.html",
-        {"form": form, "title": title, "back_url": back, "kinds": kinds if payment is None else []},
+        {
+            "form": form,
+            "title": title,
+            "back_url": back,
+            "kinds": kinds if payment is None and credit is None else [],
+            "refund": kind in Payment.REFUNDS,
+        },
         status=status,
     )
 
@@ -192,9 +231,27 @@ def _payment_form(request: HttpRequest, *, payment: Payment | None, kind: str) -
 @company_view(perm=MANAGE_PAYMENT, module=ERP)
 def payment_create(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    if kind not in Payment.Kind.values:
+    if kind not in payment_services.SETTLES:
         kind = Payment.Kind.CUSTOMER_RECEIPT
     return _payment_form(request, payment=None, kind=kind)
+
+
+@company_view(perm=MANAGE_PAYMENT, module=ERP)
+def payment_refund(request: HttpRequest, pk) -> HttpResponse:
+    """Refund what a receipt (or supplier payment) has not allocated."""
+    credit = access_payment(user=request.user, company=request.company, id=pk)
+    if credit.is_refund:
+        raise NotFound()
+    return _payment_form(request, payment=None, kind=payment_services.REFUND_OF[credit.kind], credit=credit)
+
+
+@company_view(perm=MANAGE_PAYMENT, module=ERP)
+def credit_note_refund(request: HttpRequest, pk) -> HttpResponse:
+    """Refund what a credit note has open."""
+    credit = access_invoice(user=request.user, company=request.company, id=pk)
+    if not credit.is_credit_note:
+        raise NotFound()
+    return _payment_form(request, payment=None, kind=payment_services.REFUND_OF[credit.kind], credit=credit)
 
 
 @company_view(perm=MANAGE_PAYMENT, module=ERP)
@@ -221,26 +278,40 @@ def payment_detail(request: HttpRequest, pk) -> HttpResponse:
         (_("Number"), payment.number or _("Draft (numbered when posted)")),
         (_("Kind"), payment.get_kind_display()),
         (_("State"), payment.get_state_display()),
-        (_("Customer") if receipt else _("Supplier"), payment.partner.name),
+        (_("Customer") if with_customer(payment.kind) else _("Supplier"), payment.partner.name),
         (_("Date"), payment.payment_date),
         (_("Cash or bank account"), payment.account),
         (_("Amount"), _amount(payment.amount)),
     ]
+    refunded = payment.refunded
+    if refunded is not None:
+        fields.append((_("Refunds"), format_html('<a href="{}">{}</a>', _document_url(refunded), refunded)))
     if payment.state == State.POSTED:
+        if not payment.is_refund:
+            fields.append((_("Unallocated"), _amount(payment.unallocated_amount)))
         fields += [
-            (_("Unallocated"), _amount(payment.unallocated_amount)),
             (_("Voucher"), _voucher(request, payment.voucher)),
             (_("Posted at"), timezone.localtime(payment.posted_at).strftime("%Y-%m-%d %H:%M")),
         ]
     fields += [(_("Reference"), payment.reference), (_("Notes"), payment.notes)]
+    order = ("allocated_on", "created_at")
+    if payment.is_refund:
+        rows = [
+            (a, a.payment or a.credit_note)
+            for a in payment.credits_refunded.select_related("payment", "credit_note").order_by(*order)
+        ]
+    else:
+        rows = [
+            (a, a.invoice or a.refund)
+            for a in payment.allocations.select_related("invoice", "refund").order_by(*order)
+        ]
     allocations = [
-        (a.allocated_on, a.invoice, _invoice_url(a.invoice), _amount(a.amount))
-        for a in payment.allocations.select_related("invoice").order_by("allocated_on", "created_at")
+        (a.allocated_on, document, _document_url(document), _amount(a.amount)) for a, document in rows
     ]
     planned = _planned_rows(request, payment)
     sections: list[dict] = [
         {
-            "title": _("Allocations"),
+            "title": _("Credit paid back") if payment.is_refund else _("Allocations"),
             "template": "finance/payments/_allocations.html",
             "rows": allocations or planned,
             "planned": bool(planned),
@@ -248,6 +319,13 @@ def payment_detail(request: HttpRequest, pk) -> HttpResponse:
         }
     ]
     if payment.state == State.POSTED and payment.unallocated_amount > 0 and manage:
+        actions.append(
+            {
+                "label": _("Refund"),
+                "url": reverse("finance:payment_refund", args=[pk]),
+                "css": "is-warning is-light",
+            }
+        )
         settles = payment_services.SETTLES[payment.kind]
         open_rows = [
             (invoice, _invoice_url(invoice))
@@ -653,7 +731,9 @@ urlpatterns = [
     path("payments/<uuid:pk>/cancel/", payment_cancel, name="payment_cancel"),
     path("payments/<uuid:pk>/allocate/", payment_allocate, name="payment_allocate"),
     path("payments/<uuid:pk>/allocate-oldest/", payment_allocate_oldest, name="payment_allocate_oldest"),
+    path("payments/<uuid:pk>/refund/", payment_refund, name="payment_refund"),
     path("credit-notes/<uuid:pk>/allocate/", credit_note_allocate, name="credit_note_allocate"),
+    path("credit-notes/<uuid:pk>/refund/", credit_note_refund, name="credit_note_refund"),
     path("expense-claims/", expense_claim_list, name="expense_claim_list"),
     path("expense-claims/new/", expense_claim_create, name="expense_claim_create"),
     path("expense-claims/<uuid:pk>/", expense_claim_detail, name="expense_claim_detail"),
