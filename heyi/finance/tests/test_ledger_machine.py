@@ -48,7 +48,13 @@ from heyi.finance.reports import trial_balance
 from heyi.finance.services.bills import bill_create_from_receipt
 from heyi.finance.services.common import finance_settings
 from heyi.finance.services.invoices import invoice_cancel, invoice_create_from_delivery, invoice_post
-from heyi.finance.services.payments import payment_allocate, payment_cancel, payment_create, payment_submit
+from heyi.finance.services.payments import (
+    payment_allocate,
+    payment_cancel,
+    payment_create,
+    payment_submit,
+    refund_create,
+)
 from heyi.finance.services.periods import period_close, period_of, period_reopen
 from heyi.finance.services.vouchers import (
     LineIn,
@@ -82,7 +88,7 @@ ZERO = D("0.00")
 CONTROLS = ("1122", "220201", "220202", "1405")
 FLAWS = ("unbalanced", "half_cent", "three_decimals", "control", "parent", "foreign")
 _companies = itertools.count()
-RUN = {"histories": 0, "steps": 0, "refused": 0, "returns": 0}
+RUN = {"histories": 0, "steps": 0, "refused": 0, "returns": 0, "refunds": 0}
 
 
 def _money(value: Decimal) -> Decimal:
@@ -631,6 +637,53 @@ class LedgerMachine(RuleBasedStateMachine):
         self.receipts_left[payment_pk] -= money
         self.invoices_open[invoice_pk] -= money
 
+    @rule(
+        pick=st.integers(0, 10_000),
+        share=st.integers(1, 4),
+        over=st.booleans(),
+        month=st.integers(0, 2),
+        day=st.integers(1, 28),
+    )
+    def refund_a_receipt(self, pick, share, over, month, day):
+        """What a receipt has left goes back to the customer: Dr receivable / Cr bank. A cent
+        more than is left, a date before the receipt or a closed period is refused and changes
+        nothing."""
+        payments = sorted(pk for pk, left in self.receipts_left.items() if left)
+        if not payments:
+            return
+        receipt = Payment.objects.get(pk=payments[pick % len(payments)])
+        left = self.receipts_left[receipt.pk]
+        money = left + CENT if over else max(CENT, _money(left * share / 4))
+        on = self.months[month].replace(day=day)
+        before = self._rows()
+        try:
+            refund = refund_create(
+                actor=self.finance,
+                company=self.company,
+                credit=receipt,
+                account=self.bank,
+                payment_date=on,
+                amount=money,
+            )
+        except (OverAllocation, ValidationFailed) as refused:
+            RUN["refused"] += 1
+            assert over if isinstance(refused, OverAllocation) else on < receipt.payment_date
+            assert self._rows() == before
+            return
+        assert not over and on >= receipt.payment_date, "a refund was drafted beyond the credit"
+        try:
+            payment_submit(actor=self.finance, company=self.company, payment=refund)
+        except PeriodClosed:
+            RUN["refused"] += 1
+            assert self.months[month] in self.closed
+            payment_cancel(actor=self.finance, company=self.company, payment=refund)
+            return
+        assert self.months[month] not in self.closed, "a refund was posted into a closed period"
+        self._book([(self.settings.receivable_id, money, ZERO), (self.bank.pk, ZERO, money)])
+        self._voucher_of("finance.payment", refund.pk)
+        self.receipts_left[receipt.pk] -= money
+        RUN["refunds"] += 1
+
     # -- invariants ----------------------------------------------------------------------------
 
     @invariant()
@@ -706,6 +759,6 @@ def test_t20_random_books_stay_balanced_and_refuse_every_bad_voucher():
         f"{RUN['steps'] - RUN['histories']} steps each followed by every invariant, 0 violations; "
         f"{RUN['refused']} refused actions (bad vouchers, postings into closed periods, over-allocations, "
         "reversals and period changes not allowed), each changing nothing; "
-        f"{RUN['returns']} returns to the supplier; trial-balance residual 0.00, "
+        f"{RUN['returns']} returns to the supplier, {RUN['refunds']} refunds of customers' credit; trial-balance residual 0.00, "
         "0 unbalanced posted vouchers, hash chain OK"
     )
