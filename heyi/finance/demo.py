@@ -29,7 +29,7 @@ from .services.bills import bill_create_from_receipt
 from .services.chart import chart_install
 from .services.expenses import expense_claim_create, expense_claim_pay, expense_claim_submit
 from .services.invoices import credit_note_create_from_return, invoice_create_from_delivery, invoice_post
-from .services.payments import credit_note_allocate, payment_create, payment_submit
+from .services.payments import credit_note_allocate, payment_create, payment_submit, refund_create
 from .services.periods import period_close, period_of
 from .services.vouchers import LineIn, voucher_create, voucher_post
 
@@ -121,7 +121,8 @@ def _documents(company: Company, people: dict, accountant, accounts: dict, today
                 credit_note=note,
                 allocations=[(note.credited_invoice, note.total_amount)],
             )
-    for invoice, share in zip(invoices, (D("1"), D("0.5")), strict=False):
+    # The first customer pays in full and 500.00 over, which is refunded; the second pays half.
+    for invoice, share, over in zip(invoices, (D("1"), D("0.5")), (D("500.00"), D("0")), strict=False):
         invoice.refresh_from_db()
         paid = (invoice.open_amount * share).quantize(D("0.01"))
         if paid:
@@ -131,12 +132,22 @@ def _documents(company: Company, people: dict, accountant, accounts: dict, today
                 kind=Payment.Kind.CUSTOMER_RECEIPT,
                 partner=invoice.partner,
                 payment_date=today,
-                amount=paid,
+                amount=paid + over,
                 account=bank,
                 reference="网银回单",
                 allocations=[(invoice, paid)],
             )
             payment_submit(actor=accountant, company=company, payment=receipt)
+            if over:
+                refund = refund_create(
+                    actor=accountant,
+                    company=company,
+                    credit=receipt,
+                    account=bank,
+                    payment_date=today,
+                    reference="退还多付货款",
+                )
+                payment_submit(actor=accountant, company=company, payment=refund)
     bills = []
     for receipt in Receipt.objects.filter(company=company, status=Receipt.Status.CONFIRMED).order_by(
         "created_at"

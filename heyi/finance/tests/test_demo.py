@@ -1,5 +1,7 @@
 """The demo company keeps books: capital, stock in the books, expenses, a closed month, a draft."""
 
+from decimal import Decimal
+
 from heyi.approvals.models import ApprovalInstance
 from heyi.finance.books import books_differences
 from heyi.finance.models import ExpenseClaim, Invoice, Payment, Period, Voucher
@@ -23,7 +25,10 @@ def test_the_demo_books_balance_and_hold_the_stock(db):
     assert invoices.filter(kind=Invoice.Kind.SUPPLIER_BILL).exists()
     open_amounts = sorted(i.open_amount > 0 for i in invoices.filter(kind=Invoice.Kind.CUSTOMER_INVOICE))
     assert open_amounts == [False, True, True], "one invoice paid, one half paid, one open"
-    assert Payment.objects.filter(company=company, state=Payment.State.POSTED).count() == 3
+    posted = Payment.objects.filter(company=company, state=Payment.State.POSTED)
+    assert posted.count() == 4
+    refund = posted.get(kind=Payment.Kind.CUSTOMER_REFUND)
+    assert refund.amount == Decimal("500.00") and refund.refunded_payment.unallocated_amount == 0
     assert set(ExpenseClaim.objects.filter(company=company).values_list("state", flat=True)) == {
         "paid",
         "approved",
