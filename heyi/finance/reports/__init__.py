@@ -5,6 +5,7 @@ so the pages, the Excel exports and the API show the same figures.
 """
 
 from .ageing import Ageing, AgeingRow, OpenDocument, open_documents, payable_ageing, receivable_ageing
+from .bank import BankReconciliation, bank_reconciliation
 from .ledger import (
     CashPosition,
     GeneralLedger,
@@ -22,6 +23,7 @@ __all__ = [
     "Ageing",
     "AgeingRow",
     "BalanceSheet",
+    "BankReconciliation",
     "CashPosition",
     "GeneralLedger",
     "GrossMargin",
@@ -33,6 +35,7 @@ __all__ = [
     "TrialBalance",
     "TrialBalanceRow",
     "balance_sheet",
+    "bank_reconciliation",
     "cash_position",
     "gross_margin",
     "income_statement",

@@ -27,8 +27,11 @@ def money(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def amount(field: str, value: Any, *, positive: bool = False, allow_zero: bool = True) -> Decimal:
-    """A money amount as given: finite, at most two decimals, not negative (or > 0)."""
+def amount(
+    field: str, value: Any, *, positive: bool = False, allow_zero: bool = True, signed: bool = False
+) -> Decimal:
+    """A money amount as given: finite, at most two decimals, not negative (or > 0; or, `signed`,
+    of either sign)."""
     try:
         number = Decimal(str(value)) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError, TypeError):
@@ -37,7 +40,9 @@ def amount(field: str, value: Any, *, positive: bool = False, allow_zero: bool =
         raise ValidationFailed(fields={field: [_("Enter a number.")]})
     if number != number.quantize(CENT, rounding=ROUND_HALF_UP) or abs(number) >= Decimal("1e14"):
         raise ValidationFailed(fields={field: [_("At most two decimals and 14 digits.")]})
-    if number < 0 or (positive and number == 0) or (not allow_zero and number == 0):
+    if not allow_zero and number == 0 and signed:
+        raise ValidationFailed(fields={field: [_("Must not be zero.")]})
+    if (number < 0 and not signed) or (positive and number == 0) or (not allow_zero and number == 0):
         raise ValidationFailed(
             fields={field: [_("Must be more than zero.") if positive else _("Must not be negative.")]}
         )
