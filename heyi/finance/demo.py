@@ -25,6 +25,7 @@ from heyi.sales.models import Delivery, SalesReturn
 from .approval import EXPENSE_CLAIM, PAYMENT
 from .models import Account, Payment, Period
 from .selectors import account_balance
+from .services.bank import bank_line_create, bank_match_auto
 from .services.bills import bill_create_from_receipt
 from .services.chart import chart_install
 from .services.expenses import expense_claim_create, expense_claim_pay, expense_claim_submit
@@ -96,11 +97,50 @@ def load(company: Company, people: dict) -> None:
         ],
     )
     _documents(company, people, accountant, accounts, today)
+    _bank_statement(company, accountant, accounts["1002"], opened, last_month, today)
     period = period_of(company, opened)
     if period.state == Period.State.OPEN:
         period_close(actor=accountant, company=company, period=period)
     if module_enabled(company, modules.OA) and {"employee", "sales_manager"} <= set(people["users"]):
         _approvals(company, people, accountant, accounts, today)
+
+
+def _bank_statement(
+    company: Company,
+    accountant,
+    bank: Account,
+    opened: datetime.date,
+    last_month: datetime.date,
+    today: datetime.date,
+) -> None:
+    """The bank's statement of 1002 as the bank exported it, matched to the books: the bank's
+    account fee is not in the books yet, and today's supplier payment and refund have not
+    reached the bank, so the reconciliation statement has something to explain."""
+    moves = [
+        (opened, D("800000.00"), "股东投资款", "华东投资有限公司"),
+        (last_month + datetime.timedelta(days=4), D("-12000.00"), "房租", "杭州创业园物业"),
+        (last_month + datetime.timedelta(days=14), D("-45000.00"), "代发工资", ""),
+        (last_month + datetime.timedelta(days=20), D("-68.00"), "账户管理费", "中国工商银行"),
+    ]
+    for receipt in Payment.objects.filter(
+        company=company, kind=Payment.Kind.CUSTOMER_RECEIPT, state=Payment.State.POSTED, account=bank
+    ).select_related("partner"):
+        moves.append((receipt.payment_date, receipt.amount, "货款", receipt.partner.name))
+    balance = D("0.00")
+    for i, (on, amount, description, counterparty) in enumerate(sorted(moves, key=lambda m: m[0])):
+        balance += amount
+        bank_line_create(
+            actor=accountant,
+            company=company,
+            account=bank,
+            line_date=on,
+            amount=amount,
+            balance=balance,
+            description=description,
+            reference=f"ICBC{on:%Y%m%d}{i:03d}",
+            counterparty=counterparty,
+        )
+    bank_match_auto(actor=accountant, company=company, account=bank)
 
 
 def _documents(company: Company, people: dict, accountant, accounts: dict, today: datetime.date) -> None:

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from heyi.finance.models import Account, BankLine, VoucherLine
 from heyi.finance.reports import bank_reconciliation
@@ -170,3 +171,38 @@ def test_someone_without_the_payment_permission_or_of_another_company_is_refused
         bank_line_match(actor=finance, company=company, bank_line=mine, voucher_line=theirs)
     with pytest.raises(NotFound):
         bank_match_auto(actor=outsider, company=other_company, account=bank)
+
+
+def test_the_banks_export_is_imported_with_money_in_and_out_columns(api_as, company, finance, bank):
+    content = (
+        "Bank account,Date,Money in,Money out,Balance,Description,Counterparty\n"
+        f'1002,{TODAY - 2 * DAY},"12,000.00",,"12,000.00",货款,杭州星辰科技有限公司\n'
+        f'1002,{TODAY - DAY},,25.00,"11,975.00","短信费, 11月",\n'
+    ).encode("utf-8-sig")
+    api = api_as(finance, company)
+    sent = api.client.post(
+        "/api/v1/imports",
+        {"spec": "finance.bank_line", "file": SimpleUploadedFile("工行流水.csv", content)},
+        headers=api.headers,
+    )
+    batch = sent.json()
+    assert batch["status"] == "ready", batch
+    assert api.post(f"/imports/{batch['id']}/commit").json()["status"] == "imported"
+    assert list(
+        BankLine.objects.filter(company=company).values_list("sequence", "amount", "balance", "description")
+    ) == [(1, D("12000.00"), D("12000.00"), "货款"), (2, D("-25.00"), D("11975.00"), "短信费, 11月")]
+
+
+def test_an_import_with_a_broken_balance_names_the_row_and_writes_nothing(api_as, company, finance, bank):
+    content = (
+        f"account,date,amount,balance\n1002,{TODAY - DAY},500,500\n1002,{TODAY},-100,300\n1002,{TODAY},1,1\n"
+    ).encode()
+    api = api_as(finance, company)
+    batch = api.client.post(
+        "/api/v1/imports",
+        {"spec": "finance.bank_line", "file": SimpleUploadedFile("bank.csv", content)},
+        headers=api.headers,
+    ).json()
+    assert batch["status"] == "invalid"
+    assert [e["row"] for e in batch["errors"]][:1] == [3]
+    assert not BankLine.objects.filter(company=company).exists()

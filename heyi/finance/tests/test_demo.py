@@ -2,9 +2,12 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from heyi.approvals.models import ApprovalInstance
 from heyi.finance.books import books_differences
-from heyi.finance.models import ExpenseClaim, Invoice, Payment, Period, Voucher
+from heyi.finance.models import Account, ExpenseClaim, Invoice, Payment, Period, Voucher
+from heyi.finance.reports import bank_reconciliation
 from heyi.finance.selectors import account_balance
 from heyi.inventory.models import ProductValuation
 from heyi.platform.demo import load_demo
@@ -35,6 +38,11 @@ def test_the_demo_books_balance_and_hold_the_stock(db):
         "draft",
     }
     assert books_differences() == []
+    bank = Account.objects.get(company=company, code="1002")
+    statement = bank_reconciliation(company, bank, timezone.localdate())
+    assert statement.agrees, (statement.adjusted_book, statement.adjusted_bank)
+    assert [line.description for line in statement.bank_only] == ["账户管理费"]
+    assert statement.book_only, "today's payments have not reached the bank"
     payment = Payment.objects.get(company=company, state=Payment.State.SUBMITTED)
     request = ApprovalInstance.objects.get(company=company, document_id=str(payment.pk))
     assert request.state == "running" and request.tasks.filter(state="pending").count() == 1
