@@ -1,7 +1,8 @@
 """The door to the books on a user's behalf (ERP module).
 
 Whoever may see the ledger (`finance.view`) sees the whole company's books: accounts,
-vouchers, periods, invoices and bills. Another company's record is simply not found.
+vouchers, periods, invoices and bills, the bank's statement lines. Another company's record is
+simply not found.
 
 Expense claims are the exception: an employee who may claim (`finance.claim_expense`) sees the
 claims made by them or for them; finance (`finance.view` or `finance.manage_payment`) sees all.
@@ -18,7 +19,7 @@ from heyi.platform.access import access_record, has_perm, require_module, scoped
 from heyi.platform.errors import NotFound
 from heyi.platform.models import Company, User
 
-from .models import Account, ExpenseClaim, Invoice, Payment, Period, Voucher
+from .models import Account, BankLine, ExpenseClaim, Invoice, Payment, Period, Voucher
 from .permissions import CLAIM_EXPENSE, MANAGE_PAYMENT, VIEW
 
 
@@ -71,6 +72,16 @@ def payments_visible(*, user: User, company: Company) -> QuerySet[Payment]:
 def access_payment(*, user: User, company: Company, id: Any, for_update: bool = False) -> Payment:
     """A customer receipt or a supplier payment."""
     return _access(Payment, user, company, id, for_update)
+
+
+def bank_lines_visible(*, user: User, company: Company) -> QuerySet[BankLine]:
+    """The lines of the bank's statements of the company's bank accounts."""
+    require_module(company, modules.ERP)
+    return scoped(BankLine.objects.all(), user=user, company=company, perm=VIEW)
+
+
+def access_bank_line(*, user: User, company: Company, id: Any, for_update: bool = False) -> BankLine:
+    return _access(BankLine, user, company, id, for_update)
 
 
 def sees_all_expense_claims(user: User, company: Company) -> bool:

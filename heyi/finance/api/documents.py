@@ -19,7 +19,6 @@ from ninja import Router, Status
 
 from heyi.catalog.access import access_product
 from heyi.partners.access import CUSTOMER, SUPPLIER, access_partner
-from heyi.platform import access as platform_access
 from heyi.platform import modules
 from heyi.platform.api import ERRORS
 from heyi.platform.errors import NotFound
@@ -33,7 +32,6 @@ from heyi.sales.models import DeliveryLine, SalesReturnLine
 
 from ..access import access_account, access_invoice, invoices_visible
 from ..models import Invoice, InvoiceLine
-from ..permissions import VIEW
 from ..schemas.documents import (
     BillFromOrderIn,
     BillFromReceiptIn,
@@ -52,6 +50,7 @@ from ..selectors import invoice_search
 from ..services import bills as bill_services
 from ..services import invoices as invoice_services
 from ..services import invoicing
+from .guards import require_view
 
 router = Router(auth=api_auth(modules.ERP), tags=["finance"])
 
@@ -65,10 +64,6 @@ ORDERING = [
     "open_amount",
     "state",
 ]
-
-
-def _view(request: HttpRequest) -> None:
-    platform_access.require_perm(request.actor, request.company, VIEW)
 
 
 def _one(request: HttpRequest, id: uuid.UUID, kinds: Sequence[str]) -> Invoice:
@@ -142,7 +137,7 @@ def _list(
     date_to: datetime.date | None,
     ordering: str,
 ) -> dict:
-    _view(request)
+    require_view(request)
     qs = invoice_search(
         invoices_visible(user=request.actor, company=request.company, kinds=kinds),
         q=q,
@@ -156,7 +151,7 @@ def _list(
 
 
 def _create(request: HttpRequest, payload: DocumentIn, kind: str, partner_kind: str) -> Invoice:
-    _view(request)
+    require_view(request)
     u, c = request.actor, request.company
     credited = None
     if payload.credited_invoice_id is not None:

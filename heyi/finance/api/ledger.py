@@ -15,7 +15,6 @@ from ninja import Router, Status
 
 from heyi.catalog.access import access_product
 from heyi.partners.access import access_partner
-from heyi.platform import access as platform_access
 from heyi.platform import modules
 from heyi.platform.access import access_department, access_employee
 from heyi.platform.api import ERRORS
@@ -25,7 +24,6 @@ from heyi.platform.schemas import page_of
 
 from ..access import access_account, access_period, access_voucher, accounts_visible, vouchers_visible
 from ..models import Account, Period
-from ..permissions import VIEW
 from ..schemas.ledger import (
     AccountIn,
     AccountOut,
@@ -48,14 +46,11 @@ from ..services import vouchers as voucher_services
 from ..services.common import ACCOUNT_ROLES, finance_settings
 from ..services.settings import finance_settings_update
 from ..services.vouchers import LineIn
+from .guards import require_view
 
 router = Router(auth=api_auth(modules.ERP), tags=["finance"])
 
 VOUCHER_ORDERING = ["date", "number", "created_at", "updated_at", "total", "state"]
-
-
-def _view(request: HttpRequest) -> None:
-    platform_access.require_perm(request.actor, request.company, VIEW)
 
 
 def _with_tree(company, accounts: list[Account]) -> list[Account]:
@@ -75,7 +70,7 @@ def account_list(
 ):
     """The chart in tree order (by code); `q` matches the code or either name. A company
     without a chart gets the small-enterprise one on first look."""
-    _view(request)
+    require_view(request)
     finance_settings(request.company)
     qs = accounts_visible(user=request.actor, company=request.company)
     qs = text_search(qs, q, ("code", "name", "name_en"))
@@ -162,7 +157,7 @@ def voucher_list(
 ):
     """Vouchers of the company. `account` takes in its sub-accounts; `source` is a document type
     (`sales.delivery`, `finance.invoice`, ...) or `manual` for vouchers prepared by hand."""
-    _view(request)
+    require_view(request)
     u, c = request.actor, request.company
     qs = voucher_search(
         vouchers_visible(user=u, company=c),
@@ -251,7 +246,7 @@ def voucher_reverse(request: HttpRequest, voucher_id: uuid.UUID, payload: Vouche
 @router.get("/periods", response={200: page_of(PeriodOut), **ERRORS})
 def period_list(request: HttpRequest, year: int | None = None, state: str = ""):
     """Monthly periods, the latest year first and its months in order."""
-    _view(request)
+    require_view(request)
     qs = Period.objects.filter(company=request.company).select_related("fiscal_year")
     if year is not None:
         qs = qs.filter(year=year)
@@ -290,7 +285,7 @@ def fiscal_year_close(request: HttpRequest, year: int):
 
 @router.get("/finance-settings", response={200: FinanceSettingsOut, **ERRORS})
 def finance_settings_detail(request: HttpRequest):
-    _view(request)
+    require_view(request)
     return finance_settings(request.company)
 
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from heyi.partners.access import access_partner
-from heyi.platform import access as platform_access
 from heyi.platform import modules
 from heyi.platform.access import access_department, access_employee
 from heyi.platform.api import ERRORS
@@ -38,7 +37,6 @@ from ..access import (
     payments_visible,
 )
 from ..models import ExpenseClaim, ExpenseClaimLine, Invoice, Payment
-from ..permissions import MANAGE_PAYMENT, VIEW
 from ..schemas.documents import InvoiceOut
 from ..schemas.payments import (
     CreditNoteAllocateIn,
@@ -59,20 +57,12 @@ from ..schemas.payments import (
 )
 from ..services import expenses
 from ..services import payments as payment_services
+from .guards import require_manage_payment, require_view
 
 router = Router(auth=api_auth(modules.ERP), tags=["finance"])
 
 PAYMENT_ORDERING = ["payment_date", "number", "amount", "unallocated_amount", "created_at", "state"]
 CLAIM_ORDERING = ["claim_date", "number", "total_amount", "created_at", "state"]
-
-
-def _view(request: HttpRequest) -> None:
-    platform_access.require_perm(request.actor, request.company, VIEW)
-
-
-def _manage(request: HttpRequest) -> None:
-    """Refused before any id is looked up, so a clerk learns 403 rather than 404."""
-    platform_access.require_perm(request.actor, request.company, MANAGE_PAYMENT)
 
 
 def _payment(request: HttpRequest, payment_id: uuid.UUID) -> Payment:
@@ -108,7 +98,7 @@ def payment_list(
     ordering: str = "-payment_date",
 ):
     """Receipts and payments; `unallocated=true` keeps those with money not yet allocated."""
-    _view(request)
+    require_view(request)
     qs = payments_visible(user=request.actor, company=request.company).select_related("partner")
     if kind:
         qs = qs.filter(kind=kind[:20])
@@ -129,7 +119,7 @@ def payment_list(
 @router.post("/payments", response={201: PaymentOut, **ERRORS})
 def payment_create(request: HttpRequest, payload: PaymentIn):
     """A draft receipt or payment; its `allocations` are applied when it posts."""
-    _manage(request)
+    require_manage_payment(request)
     u, c = request.actor, request.company
     return Status(
         201,
@@ -156,7 +146,7 @@ def payment_detail(request: HttpRequest, payment_id: uuid.UUID):
 @router.patch("/payments/{payment_id}", response={200: PaymentOut, **ERRORS})
 def payment_update(request: HttpRequest, payment_id: uuid.UUID, payload: PaymentPatch):
     """Change a draft; given `allocations` replace the planned ones."""
-    _manage(request)
+    require_manage_payment(request)
     u, c = request.actor, request.company
     payment = _payment(request, payment_id)
     return payment_services.payment_update(
@@ -177,14 +167,14 @@ def payment_update(request: HttpRequest, payment_id: uuid.UUID, payload: Payment
 @router.post("/payments/{payment_id}/submit", response={200: PaymentOut, **ERRORS})
 def payment_submit(request: HttpRequest, payment_id: uuid.UUID):
     """Send for approval; without an approval flow it posts at once."""
-    _manage(request)
+    require_manage_payment(request)
     payment = _payment(request, payment_id)
     return payment_services.payment_submit(actor=request.actor, company=request.company, payment=payment)
 
 
 @router.post("/payments/{payment_id}/cancel", response={200: PaymentOut, **ERRORS})
 def payment_cancel(request: HttpRequest, payment_id: uuid.UUID):
-    _manage(request)
+    require_manage_payment(request)
     payment = _payment(request, payment_id)
     return payment_services.payment_cancel(actor=request.actor, company=request.company, payment=payment)
 
@@ -193,7 +183,7 @@ def payment_cancel(request: HttpRequest, payment_id: uuid.UUID):
 def payment_allocate(request: HttpRequest, payment_id: uuid.UUID, payload: PaymentAllocateIn):
     """Settle invoices (for a receipt) or bills (for a payment) of the same partner, or with
     `oldest_first` the oldest open ones with whatever the payment has left."""
-    _manage(request)
+    require_manage_payment(request)
     u, c = request.actor, request.company
     payment = _payment(request, payment_id)
     if payload.oldest_first:
@@ -204,7 +194,7 @@ def payment_allocate(request: HttpRequest, payment_id: uuid.UUID, payload: Payme
 
 
 def _credit_note(request: HttpRequest, credit_note_id: uuid.UUID, kind: str) -> Invoice:
-    _manage(request)
+    require_manage_payment(request)
     credit_note = access_invoice(user=request.actor, company=request.company, id=credit_note_id)
     if credit_note.kind != kind:
         raise NotFound()
@@ -266,7 +256,7 @@ def _refund(request: HttpRequest, credit: Payment | Invoice, payload: RefundIn):
 def payment_refund(request: HttpRequest, payment_id: uuid.UUID, payload: RefundIn):
     """A draft refund of what a posted receipt (or supplier payment) has not allocated; submit
     it to post. More than is left is `over_allocation` (422)."""
-    _manage(request)
+    require_manage_payment(request)
     return _refund(request, _payment(request, payment_id), payload)
 
 
@@ -394,7 +384,7 @@ def expense_claim_submit(request: HttpRequest, claim_id: uuid.UUID):
 @router.post("/expense-claims/{claim_id}/pay", response={200: ExpenseClaimOut, **ERRORS})
 def expense_claim_pay(request: HttpRequest, claim_id: uuid.UUID, payload: ExpenseClaimPayIn):
     """Pay an approved claim back to the employee from a cash or bank account."""
-    _manage(request)
+    require_manage_payment(request)
     claim = _claim(request, claim_id)
     return expenses.expense_claim_pay(
         actor=request.actor,
