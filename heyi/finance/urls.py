@@ -1,5 +1,11 @@
-from .views import documents, ledger, payments, reports
+from .views import bank, documents, ledger, payments, reports
 
 app_name = "finance"
 
-urlpatterns = [*ledger.urlpatterns, *documents.urlpatterns, *payments.urlpatterns, *reports.urlpatterns]
+urlpatterns = [
+    *ledger.urlpatterns,
+    *documents.urlpatterns,
+    *payments.urlpatterns,
+    *bank.urlpatterns,
+    *reports.urlpatterns,
+]
