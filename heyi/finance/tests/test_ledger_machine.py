@@ -36,6 +36,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     consumes,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -637,24 +638,27 @@ class LedgerMachine(RuleBasedStateMachine):
         self.receipts_left[payment_pk] -= money
         self.invoices_open[invoice_pk] -= money
 
+    @precondition(lambda self: any(self.receipts_left.values()))
     @rule(
         pick=st.integers(0, 10_000),
         share=st.integers(1, 4),
-        over=st.booleans(),
-        month=st.integers(0, 2),
-        day=st.integers(1, 28),
+        over=st.sampled_from((False, False, False, True)),
+        early=st.sampled_from((False, False, False, True)),
+        later=st.integers(0, 40),
     )
-    def refund_a_receipt(self, pick, share, over, month, day):
+    def refund_a_receipt(self, pick, share, over, early, later):
         """What a receipt has left goes back to the customer: Dr receivable / Cr bank. A cent
         more than is left, a date before the receipt or a closed period is refused and changes
         nothing."""
         payments = sorted(pk for pk, left in self.receipts_left.items() if left)
-        if not payments:
-            return
         receipt = Payment.objects.get(pk=payments[pick % len(payments)])
         left = self.receipts_left[receipt.pk]
         money = left + CENT if over else max(CENT, _money(left * share / 4))
-        on = self.months[month].replace(day=day)
+        if early:
+            on = receipt.payment_date - datetime.timedelta(days=1)
+        else:
+            on = min(receipt.payment_date + datetime.timedelta(days=later), timezone.localdate())
+        month_of = on.replace(day=1)
         before = self._rows()
         try:
             refund = refund_create(
@@ -675,10 +679,10 @@ class LedgerMachine(RuleBasedStateMachine):
             payment_submit(actor=self.finance, company=self.company, payment=refund)
         except PeriodClosed:
             RUN["refused"] += 1
-            assert self.months[month] in self.closed
+            assert month_of in self.closed
             payment_cancel(actor=self.finance, company=self.company, payment=refund)
             return
-        assert self.months[month] not in self.closed, "a refund was posted into a closed period"
+        assert month_of not in self.closed, "a refund was posted into a closed period"
         self._book([(self.settings.receivable_id, money, ZERO), (self.bank.pk, ZERO, money)])
         self._voucher_of("finance.payment", refund.pk)
         self.receipts_left[receipt.pk] -= money
