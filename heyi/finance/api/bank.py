@@ -39,6 +39,7 @@ from ..schemas.bank import (
 )
 from ..services import bank as bank_services
 from .guards import require_manage_payment, require_view
+from .reports import account_named
 
 router = Router(auth=api_auth(modules.ERP), tags=["finance"])
 
@@ -162,13 +163,14 @@ def bank_line_unmatch(request: HttpRequest, bank_line_id: uuid.UUID):
 
 
 @router.get("/reports/bank-reconciliation", response={200: BankReconciliationOut, **ERRORS})
-def bank_reconciliation(request: HttpRequest, account: uuid.UUID, date: datetime.date | None = None):
+def bank_reconciliation(request: HttpRequest, account: str, date: datetime.date | None = None):
     """The bank reconciliation statement (银行存款余额调节表) of a bank account on `date`
     (default today): the books' balance plus what only the bank recorded, the bank's balance
-    plus what only the books recorded, and the difference left unexplained."""
+    plus what only the books recorded, and the difference left unexplained. `account` is the
+    account's code or id."""
     require_view(request)
     day = date_checked("date", date or timezone.localdate())
-    found = _account(request, account)
+    found = account_named(request, account)
     if not found.is_cash:
         raise ValidationFailed(fields={"account": [_("Choose a cash or bank account.")]})
     report = reports.bank_reconciliation(request.company, found, day)

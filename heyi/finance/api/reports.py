@@ -59,7 +59,7 @@ def _day(request: HttpRequest, date: datetime.date | None) -> datetime.date:
     return date_checked("date", date or timezone.localdate())
 
 
-def _account(request: HttpRequest, value: str) -> Account:
+def account_named(request: HttpRequest, value: str) -> Account:
     """An account named by its code or its id."""
     accounts = accounts_visible(user=request.actor, company=request.company)
     value = value.strip()[:40]
@@ -106,7 +106,7 @@ def general_ledger(
     optionally of one partner: opening balance, each posted line with its running balance in
     date and voucher order (paginated), closing balance."""
     start, end = _period(request, date_from, date_to)
-    found = _account(request, account)
+    found = account_named(request, account)
     partner = (
         access_partner(user=request.actor, company=request.company, id=partner_id) if partner_id else None
     )

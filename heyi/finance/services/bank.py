@@ -12,6 +12,9 @@ one after the other; a voucher line is matched at most once (unique in the datab
 """
 
 import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -186,15 +189,34 @@ def unmatched_book_lines(company: Company, account: Account) -> Any:
 
 
 def bank_match_candidates(company: Company, line: BankLine) -> list[VoucherLine]:
-    """Unmatched posted voucher lines of the same money, the nearest date first."""
-    found = [
-        v
-        for v in unmatched_book_lines(company, line.account)
-        .filter(book_amount=line.amount)
+    """Unmatched posted voucher lines of the same money, the nearest date first; none for a line
+    already matched (it is unmatched first)."""
+    return bank_match_candidates_of(company, [line])[line.pk]
+
+
+def bank_match_candidates_of(
+    company: Company, lines: Sequence[BankLine], limit: int = 200
+) -> dict[Any, list[VoucherLine]]:
+    """`bank_match_candidates` of each of the lines (one account's), read in one query."""
+    open_lines = [line for line in lines if line.matched_line_id is None]
+    found: dict[Any, list[VoucherLine]] = {line.pk: [] for line in lines}
+    if not open_lines:
+        return found
+    by_amount: dict[Decimal, list[VoucherLine]] = defaultdict(list)
+    for v in (
+        unmatched_book_lines(company, open_lines[0].account)
+        .filter(book_amount__in={line.amount for line in open_lines})
         .select_related("voucher", "partner")
-        .order_by("date", "pk")[:200]
-    ]
-    return sorted(found, key=lambda v: (abs((v.date - line.line_date).days), v.date, v.voucher.number))
+        .order_by("date", "pk")
+    ):
+        by_amount[v.book_amount].append(v)
+    for line in open_lines:
+        nearest = sorted(
+            by_amount[line.amount],
+            key=lambda v: (abs((v.date - line.line_date).days), v.date, v.voucher.number),
+        )
+        found[line.pk] = nearest[:limit]
+    return found
 
 
 def bank_match_auto(*, actor: User, company: Company, account: Account) -> int:

@@ -107,8 +107,9 @@ def test_the_statement_is_sent_matched_and_reconciled(fin, company, finance, cus
     assert matched[1]["matched_line_id"] == str(cheque.pk)
     assert ids(fin.get("/bank-lines", matched="false").json()["items"]) == [fee["id"]]
     assert fin.post("/bank-lines/auto-match", {"account_id": str(bank.pk)}).json() == {"matched": 0}
+    assert fin.get(f"/bank-lines/{second['id']}/candidates").json() == []
 
-    report = fin.get("/reports/bank-reconciliation", account=str(bank.pk))
+    report = fin.get("/reports/bank-reconciliation", account="1002")
     assert report.status_code == 200, report.content
     body = report.json()
     assert (body["account_code"], body["date"]) == ("1002", TODAY.isoformat())
@@ -239,15 +240,18 @@ def test_another_companys_bank_lines_voucher_lines_and_accounts_are_not_found(
         theirs.post(f"/bank-lines/{mine.pk}/match", {"voucher_line_id": str(their_line.pk)}),
         theirs.post(f"/bank-lines/{mine.pk}/unmatch"),
         theirs.post("/bank-lines/auto-match", {"account_id": str(bank.pk)}),
-        theirs.get("/reports/bank-reconciliation", account=str(bank.pk)),
         send(theirs, bank, TODAY, "1", "6"),
         fin.post(f"/bank-lines/{mine.pk}/match", {"voucher_line_id": str(their_line.pk)}),
         fin.post("/bank-lines/auto-match", {"account_id": str(their_bank.pk)}),
-        fin.get("/reports/bank-reconciliation", account=str(their_bank.pk)),
         send(fin, their_bank, TODAY, "1", "1"),
     ):
         assert answer.status_code == 404, answer.content
         assert str(mine.pk) not in answer.content.decode()
+    for report in (
+        theirs.get("/reports/bank-reconciliation", account=str(bank.pk)),
+        fin.get("/reports/bank-reconciliation", account=str(their_bank.pk)),
+    ):
+        assert report.status_code == 400 and "account" in report.json()["error"]["fields"]
     assert theirs.get("/bank-lines").json()["count"] == 0
     mine.refresh_from_db()
     assert mine.matched_line_id is None

@@ -15,6 +15,7 @@ from heyi.finance.services.bank import (
     bank_line_unmatch,
     bank_match_auto,
     bank_match_candidates,
+    bank_match_candidates_of,
 )
 from heyi.finance.services.common import finance_settings
 from heyi.finance.services.vouchers import LineIn, voucher_create, voucher_post
@@ -133,6 +134,11 @@ def test_matching_by_hand_checks_account_money_and_that_each_side_matches_once(c
         bank_line_match(actor=finance, company=company, bank_line=second, voucher_line=pay)
     assert "already matched" in taken.value.fields["voucher_line"][0]
     assert [v.pk for v in bank_match_candidates(company, second)] == [also.pk]
+    out.refresh_from_db()
+    assert bank_match_candidates(company, out) == []
+    assert {
+        pk: [v.pk for v in found] for pk, found in bank_match_candidates_of(company, [out, second]).items()
+    } == {out.pk: [], second.pk: [also.pk]}
 
     bank_line_unmatch(actor=finance, company=company, bank_line=out)
     out.refresh_from_db()

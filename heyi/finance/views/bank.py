@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -78,14 +79,8 @@ def _posted_date(request: HttpRequest) -> datetime.date | None:
 def _cash_account(company: Company, value: Any) -> Account:
     try:
         return cash_accounts(company).get(pk=value)
-    except (Account.DoesNotExist, ValueError, TypeError):
+    except (Account.DoesNotExist, ValueError, TypeError, ValidationError):
         raise NotFound()
-    except Exception as exc:  # a malformed UUID surfaces as ValidationError
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            raise NotFound()
-        raise
 
 
 def _default_account(company: Company, accounts: QuerySet[Account]) -> Account | None:
@@ -219,6 +214,11 @@ def _candidate_label(v: VoucherLine) -> str:
 
 def _line_rows(request: HttpRequest, lines: Any, manage: bool) -> list[dict]:
     rows = []
+    candidates = (
+        bank_services.bank_match_candidates_of(request.company, lines, limit=CANDIDATES_SHOWN)
+        if manage
+        else {}
+    )
     for line in lines:
         matched = line.matched_line
         row: dict[str, Any] = {
@@ -231,10 +231,7 @@ def _line_rows(request: HttpRequest, lines: Any, manage: bool) -> list[dict]:
             "candidates": [],
         }
         if manage and matched is None:
-            row["candidates"] = [
-                (v.pk, _candidate_label(v))
-                for v in bank_services.bank_match_candidates(request.company, line)[:CANDIDATES_SHOWN]
-            ]
+            row["candidates"] = [(v.pk, _candidate_label(v)) for v in candidates[line.pk]]
         rows.append(row)
     return rows
 
