@@ -55,8 +55,18 @@ def _safe(value: Any) -> Any:
     return value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, decimal.Decimal)) and not isinstance(value, bool)
+
+
+def _csv_value(value: Any) -> str:
+    """A number as it is (a minus sign starts no formula in a number), anything else as text a
+    spreadsheet will not run."""
+    return str(value) if _is_number(value) else _safe(cell_text(value))
+
+
 def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, (int, decimal.Decimal)) and not isinstance(value, bool):
+    if _is_number(value):
         return value
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).replace(tzinfo=None)
@@ -92,7 +102,7 @@ def export_response(
         writer = csv.writer(buf_text)
         writer.writerow(header)
         for obj in rows:
-            writer.writerow([_safe(cell_text(c.get(obj))) for c in columns])
+            writer.writerow([_csv_value(c.get(obj)) for c in columns])
             count += 1
         response = HttpResponse(buf_text.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
         filename = f"{name}-{stamp}.csv"

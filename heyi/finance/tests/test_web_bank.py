@@ -216,3 +216,39 @@ def test_the_page_speaks_chinese(company, desk, finance, bank):
     assert "日期" in page and "余额" in page and "流入" in page and "货款" in page
     form = desk.get(NEW_LINE + f"?account={bank.pk}").content.decode()
     assert "保存" in form
+
+
+def test_the_statement_exports_to_excel_and_csv_with_numbers(company, desk, finance, bank):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    line(company, finance, bank, START, "5000", "15000")
+    line(company, finance, bank, START + DAY, "-20", "14980", description="手续费")
+    book(company, finance, bank, START + 2 * DAY, "-3000")
+    params = {"account": str(bank.pk), "date": TODAY.isoformat()}
+    assert "export=xlsx" in page_of(desk, bank)
+
+    exported = desk.get(PAGE, {**params, "export": "csv"})
+    assert exported.status_code == 200 and exported["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Item", "Date", "Voucher or reference", "Description", "Amount"]
+    amounts = {row[0]: row[4] for row in rows[1:] if not row[1]}
+    assert amounts["Balance per books"] == "-3000.00"
+    assert amounts["Per books: Adjusted balance"] == "1980.00"
+    assert amounts["Balance per bank statement"] == "14980.00"
+    assert amounts["Per bank: Adjusted balance"] == "11980.00"
+    assert amounts["Difference, books less bank"] == "-10000.00"
+    fee = next(row for row in rows if row[3] == "手续费")
+    assert fee[:2] == [
+        "Less: money out on the bank's statement, not yet in the books",
+        (START + DAY).isoformat(),
+    ]
+    assert fee[4] == "20.00"
+
+    workbook = load_workbook(io.BytesIO(desk.get(PAGE, {**params, "export": "xlsx"}).content))
+    [difference] = [
+        row for row in workbook.active.iter_rows(values_only=True) if row[0].startswith("Difference")
+    ]
+    assert difference[4] == -10000

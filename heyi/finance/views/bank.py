@@ -33,6 +33,7 @@ from heyi.platform.access import access_record
 from heyi.platform.errors import DomainError, NotFound, NotPermitted
 from heyi.platform.models import Company
 from heyi.platform.navigation import NavItem, register_nav
+from heyi.platform.tabular import Column, export_response
 from heyi.platform.webkit import attach_errors, company_view, domain_error_page, run_action
 from heyi.platform.widgets import DateInput
 
@@ -42,6 +43,7 @@ from ..forms_reports import DayForm
 from ..models import Account, BankLine, VoucherLine
 from ..permissions import MANAGE_PAYMENT, VIEW
 from ..services import bank as bank_services
+from .reports import EXPORTS
 
 ERP = modules.ERP
 IMPORT_SPEC = "finance.bank_line"
@@ -143,66 +145,90 @@ def _voucher_url(voucher_id: Any) -> str:
 
 def _statement(rec: reports.BankReconciliation) -> dict[str, Any]:
     """The two sides of the reconciliation statement, each a balance, what it lacks, and the
-    adjusted balance."""
+    adjusted balance; every row keeps its amount as a number (`value`) for the export."""
+
+    def row(value: Decimal, **cells: Any) -> dict[str, Any]:
+        return {"value": value, "amount": _money(value), **cells}
 
     def bank_rows(money_in: bool) -> list[dict]:
         return [
-            {"date": x.line_date, "text": _bank_line_text(x), "amount": _money(abs(x.amount))}
+            row(abs(x.amount), date=x.line_date, number=x.reference, text=_bank_line_text(x))
             for x in rec.bank_only
             if (x.amount > 0) == money_in
         ]
 
     def book_rows(money_in: bool) -> list[dict]:
         return [
-            {
-                "date": v.date,
-                "number": v.voucher.number,
-                "url": _voucher_url(v.voucher_id),
-                "text": v.narration or v.voucher.narration,
-                "amount": _money(v.debit if money_in else v.credit),
-            }
+            row(
+                v.debit if money_in else v.credit,
+                date=v.date,
+                number=v.voucher.number,
+                url=_voucher_url(v.voucher_id),
+                text=v.narration or v.voucher.narration,
+            )
             for v in rec.book_only
             if (v.debit > 0) == money_in
         ]
 
-    books = {
-        "title": _("Per books"),
-        "balance_label": _("Balance per books"),
-        "balance": _money(rec.book_balance),
-        "groups": [
-            {
-                "label": _("Add: money in on the bank's statement, not yet in the books"),
-                "rows": bank_rows(True),
-            },
-            {
-                "label": _("Less: money out on the bank's statement, not yet in the books"),
-                "rows": bank_rows(False),
-            },
+    def side(title: str, label: str, balance: Any, groups: list[tuple[str, list]], adjusted: Any) -> dict:
+        return {
+            "title": title,
+            "balance_label": label,
+            "balance": _money(balance),
+            "balance_value": balance,
+            "groups": [{"label": text, "rows": rows} for text, rows in groups],
+            "adjusted": _money(adjusted),
+            "adjusted_value": adjusted,
+        }
+
+    books = side(
+        _("Per books"),
+        _("Balance per books"),
+        rec.book_balance,
+        [
+            (_("Add: money in on the bank's statement, not yet in the books"), bank_rows(True)),
+            (_("Less: money out on the bank's statement, not yet in the books"), bank_rows(False)),
         ],
-        "adjusted": _money(rec.adjusted_book),
-    }
-    bank = {
-        "title": _("Per bank"),
-        "balance_label": _("Balance per bank statement"),
-        "balance": _money(rec.bank_balance),
-        "groups": [
-            {
-                "label": _("Add: money in in the books, not yet on the bank's statement"),
-                "rows": book_rows(True),
-            },
-            {
-                "label": _("Less: money out in the books, not yet on the bank's statement"),
-                "rows": book_rows(False),
-            },
+        rec.adjusted_book,
+    )
+    bank = side(
+        _("Per bank"),
+        _("Balance per bank statement"),
+        rec.bank_balance,
+        [
+            (_("Add: money in in the books, not yet on the bank's statement"), book_rows(True)),
+            (_("Less: money out in the books, not yet on the bank's statement"), book_rows(False)),
         ],
-        "adjusted": _money(rec.adjusted_bank),
-    }
+        rec.adjusted_bank,
+    )
     difference = rec.difference
     return {
         "sides": [books, bank],
         "agrees": rec.agrees,
         "difference": _money(abs(difference)) if difference is not None else "",
+        "difference_value": difference,
     }
+
+
+def _statement_rows(statement: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statement as one table, side after side, for Excel or CSV."""
+    rows: list[dict[str, Any]] = []
+    for side in statement["sides"]:
+        rows.append({"item": side["balance_label"], "value": side["balance_value"]})
+        for group in side["groups"]:
+            rows += [{"item": group["label"], **row} for row in group["rows"]]
+        rows.append({"item": f"{side['title']}: {_('Adjusted balance')}", "value": side["adjusted_value"]})
+    rows.append({"item": _("Difference, books less bank"), "value": statement["difference_value"]})
+    return rows
+
+
+STATEMENT_COLUMNS = [
+    Column("item", gettext_lazy("Item"), value=lambda r: r["item"]),
+    Column("date", gettext_lazy("Date"), value=lambda r: r.get("date")),
+    Column("number", gettext_lazy("Voucher or reference"), value=lambda r: r.get("number", "")),
+    Column("text", gettext_lazy("Description"), value=lambda r: r.get("text", "")),
+    Column("value", gettext_lazy("Amount"), value=lambda r: r["value"], numeric=True),
+]
 
 
 def _candidate_label(v: VoucherLine) -> str:
@@ -272,12 +298,22 @@ def bank_reconciliation(request: HttpRequest) -> HttpResponse:
     rec = reports.bank_reconciliation(company, account, as_of)
     if rec.bank_balance is not None:
         ctx["statement"] = _statement(rec)
+        if request.GET.get("export") in EXPORTS:
+            return export_response(
+                actor=request.user,
+                company=company,
+                name=f"bank-reconciliation-{account.code}-{as_of.isoformat()}",
+                columns=STATEMENT_COLUMNS,
+                rows=_statement_rows(ctx["statement"]),
+                fmt=request.GET["export"],
+            )
     shown = (
         all_lines.filter(line_date__lte=as_of).select_related("matched_line__voucher").order_by("-sequence")
     )
     page = Paginator(shown, LINES_PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("export", None)
     params["account"], params["date"] = str(account.pk), as_of.isoformat()
     ctx.update(
         {

@@ -146,6 +146,13 @@ REPORTS = [
         gettext_lazy("Cash and bank balances and the money in and out over 30 days."),
     ),
     (
+        "finance:bank_reconciliation",
+        gettext_lazy("Bank reconciliation"),
+        gettext_lazy(
+            "A bank account's balance per books and per bank statement, and what only one of them recorded."
+        ),
+    ),
+    (
         "finance:report_gross_margin",
         gettext_lazy("Gross margin"),
         gettext_lazy("Revenue less cost of goods sold per product or customer."),
