@@ -17,6 +17,8 @@ class ImportColumn:
     label: Any
     required: bool = False
     help: Any = ""
+    # Other headers that name the column in files exported by other software, e.g. a bank's.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,9 @@ class ImportSpec:
     # raises a DomainError (with `fields` keyed by column key) when the row is not valid.
     create_row: Callable[[User, Company, dict[str, str]], models.Model]
     module: str | None = None
+    # The order to create the rows in, as positions in the file's rows (cell texts by column
+    # key), for files whose order depends on who exported them; the file's order when not given.
+    order_rows: Callable[[list[dict[str, str]]], list[int]] | None = None
 
 
 _specs: dict[str, ImportSpec] = {}

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from heyi.finance.models import Account, BankLine, VoucherLine
+from heyi.finance.records import bank_statement_order
 from heyi.finance.reports import bank_reconciliation
 from heyi.finance.services.bank import (
     bank_line_create,
@@ -179,6 +180,14 @@ def test_someone_without_the_payment_permission_or_of_another_company_is_refused
         bank_match_auto(actor=outsider, company=other_company, account=bank)
 
 
+def send_statement(api, content: bytes, name: str = "bank.csv") -> dict:
+    return api.client.post(
+        "/api/v1/imports",
+        {"spec": "finance.bank_line", "file": SimpleUploadedFile(name, content)},
+        headers=api.headers,
+    ).json()
+
+
 def test_the_banks_export_is_imported_with_money_in_and_out_columns(api_as, company, finance, bank):
     content = (
         "Bank account,Date,Money in,Money out,Balance,Description,Counterparty\n"
@@ -186,12 +195,7 @@ def test_the_banks_export_is_imported_with_money_in_and_out_columns(api_as, comp
         f'1002,{TODAY - DAY},,25.00,"11,975.00","短信费, 11月",\n'
     ).encode("utf-8-sig")
     api = api_as(finance, company)
-    sent = api.client.post(
-        "/api/v1/imports",
-        {"spec": "finance.bank_line", "file": SimpleUploadedFile("工行流水.csv", content)},
-        headers=api.headers,
-    )
-    batch = sent.json()
+    batch = send_statement(api, content, "工行流水.csv")
     assert batch["status"] == "ready", batch
     assert api.post(f"/imports/{batch['id']}/commit").json()["status"] == "imported"
     assert list(
@@ -203,12 +207,56 @@ def test_an_import_with_a_broken_balance_names_the_row_and_writes_nothing(api_as
     content = (
         f"account,date,amount,balance\n1002,{TODAY - DAY},500,500\n1002,{TODAY},-100,300\n1002,{TODAY},1,1\n"
     ).encode()
-    api = api_as(finance, company)
-    batch = api.client.post(
-        "/api/v1/imports",
-        {"spec": "finance.bank_line", "file": SimpleUploadedFile("bank.csv", content)},
-        headers=api.headers,
-    ).json()
+    batch = send_statement(api_as(finance, company), content)
     assert batch["status"] == "invalid"
     assert [e["row"] for e in batch["errors"]][:1] == [3]
     assert not BankLine.objects.filter(company=company).exists()
+
+
+def test_a_statement_exported_newest_first_is_read_from_the_bottom(api_as, company, finance, bank):
+    """招商银行-style: the newest line on top, dates with slashes or none, times after them."""
+    first, second = TODAY - 2 * DAY, TODAY - DAY
+    content = (
+        "科目,交易日期,收入,支出,余额,摘要\n"
+        f'1002,{TODAY:%Y%m%d} 10:32:11,,80.00,"1,420.00",电费\n'
+        f'1002,{second:%Y/%m/%d},500.00,,"1,500.00",货款\n'
+        f'1002,{second:%Y.%m.%d},,200.00,"1,000.00",房租\n'
+        f'1002,{first.isoformat()},1200.00,,"1,200.00",投资款\n'
+    ).encode("utf-8-sig")
+    api = api_as(finance, company)
+    batch = send_statement(api, content)
+    assert batch["status"] == "ready", batch
+    assert api.post(f"/imports/{batch['id']}/commit").json()["status"] == "imported"
+    assert list(
+        BankLine.objects.filter(company=company)
+        .order_by("sequence")
+        .values_list("line_date", "amount", "balance")
+    ) == [
+        (first, D("1200.00"), D("1200.00")),
+        (second, D("-200.00"), D("1000.00")),
+        (second, D("500.00"), D("1500.00")),
+        (TODAY, D("-80.00"), D("1420.00")),
+    ]
+
+
+def test_a_newest_first_statement_with_a_broken_balance_names_the_files_row(api_as, company, finance, bank):
+    content = (
+        f"account,date,amount,balance\n1002,{TODAY},-100,390\n1002,{TODAY},1,501\n1002,{TODAY},500,500\n"
+    ).encode()
+    batch = send_statement(api_as(finance, company), content)
+    assert batch["status"] == "invalid"
+    assert [e["row"] for e in batch["errors"]][:1] == [2]
+    assert not BankLine.objects.filter(company=company).exists()
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        ([("100", "100"), ("50", "150"), ("-30", "120")], [0, 1, 2]),
+        ([("-30", "120"), ("50", "150"), ("100", "100")], [2, 1, 0]),
+        ([("100", "100"), ("oops", "150"), ("-30", "120")], [0, 1, 2]),
+        ([("5", "5")], [0]),
+    ],
+)
+def test_the_order_of_a_statement_follows_its_balances(lines, expected):
+    assert bank_statement_order([{"amount": a, "balance": b} for a, b in lines]) == expected

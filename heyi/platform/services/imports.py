@@ -121,10 +121,13 @@ def _normal(text: str) -> str:
 
 
 def header_names(spec: ImportSpec) -> dict[str, str]:
-    """Every header text that names a column: its key and its label in English and Chinese."""
+    """Every header text that names a column: its key, its aliases and its label in English and
+    Chinese."""
     names: dict[str, str] = {}
     for column in spec.columns:
         names.setdefault(_normal(column.key), column.key)
+        for alias in column.aliases:
+            names.setdefault(_normal(alias), column.key)
         for language in ("en", "zh-hans"):
             with translation.override(language):
                 names.setdefault(_normal(str(column.label)), column.key)
@@ -200,8 +203,10 @@ def _run_rows(
     created = 0
     required = [c for c in spec.columns if c.required]
     step = max(1, len(body) // 100)
-    for index, (number, cells) in enumerate(body, start=1):
-        values = _row_values(spec, header, cells)
+    rows = [(number, _row_values(spec, header, cells)) for number, cells in body]
+    if spec.order_rows is not None:
+        rows = [rows[i] for i in spec.order_rows([values for _number, values in rows])]
+    for index, (number, values) in enumerate(rows, start=1):
         blank = [c for c in required if not values[c.key]]
         if blank:
             errors.extend(
