@@ -152,6 +152,7 @@ register_import(
                 required=True,
                 help=_("Account code, such as 1002"),
                 aliases=("科目",),
+                shared=True,
             ),
             ImportColumn("date", _("Date"), required=True, aliases=("交易日期", "记账日期", "交易时间")),
             ImportColumn(

@@ -117,6 +117,7 @@ class ImportOut(Schema):
     id: uuid.UUID
     spec: str
     file_name: str
+    shared_values: dict[str, str]
     status: str
     total_rows: int
     error_count: int
@@ -262,10 +263,18 @@ def imports(request: HttpRequest, spec: str = "", status: str = ""):
 
 
 @router.post("/imports", response={201: ImportOut, **ERRORS})
-def import_upload(request: HttpRequest, spec: Form[str], file: File[UploadedFile]):
-    """Upload an .xlsx or .csv file; every row is checked at once (nothing is saved yet)."""
+def import_upload(
+    request: HttpRequest, spec: Form[str], file: File[UploadedFile], shared_values: Form[str] = ""
+):
+    """Upload an .xlsx or .csv file; every row is checked at once (nothing is saved yet).
+    `shared_values`, a JSON object such as `{"account": "1002"}`, fills the spec's shared columns
+    where the file leaves them out or empty."""
     batch = import_services.import_upload(
-        actor=request.actor, company=request.company, spec_key=spec, upload=file
+        actor=request.actor,
+        company=request.company,
+        spec_key=spec,
+        upload=file,
+        shared_values=import_services.shared_values_parsed(shared_values),
     )
     return Status(201, batch)
 

@@ -19,6 +19,8 @@ class ImportColumn:
     help: Any = ""
     # Other headers that name the column in files exported by other software, e.g. a bank's.
     aliases: tuple[str, ...] = ()
+    # May be given once for the whole file on upload (the bank account of a bank's statement).
+    shared: bool = False
 
 
 @dataclass(frozen=True)

@@ -180,10 +180,10 @@ def test_someone_without_the_payment_permission_or_of_another_company_is_refused
         bank_match_auto(actor=outsider, company=other_company, account=bank)
 
 
-def send_statement(api, content: bytes, name: str = "bank.csv") -> dict:
+def send_statement(api, content: bytes, name: str = "bank.csv", **extra) -> dict:
     return api.client.post(
         "/api/v1/imports",
-        {"spec": "finance.bank_line", "file": SimpleUploadedFile(name, content)},
+        {"spec": "finance.bank_line", "file": SimpleUploadedFile(name, content), **extra},
         headers=api.headers,
     ).json()
 
@@ -260,3 +260,24 @@ def test_a_newest_first_statement_with_a_broken_balance_names_the_files_row(api_
 )
 def test_the_order_of_a_statement_follows_its_balances(lines, expected):
     assert bank_statement_order([{"amount": a, "balance": b} for a, b in lines]) == expected
+
+
+def test_the_bank_account_is_given_once_for_a_file_without_it(api_as, company, finance, bank):
+    content = f"交易日期,收入,支出,余额\n{TODAY},300.00,,300.00\n{TODAY},,50.00,250.00\n".encode()
+    api = api_as(finance, company)
+    without = send_statement(api, content)
+    assert without["status"] == "invalid" and "Bank account" in without["errors"][0]["message"]
+
+    batch = send_statement(api, content, shared_values='{"account": "1002"}')
+    assert batch["status"] == "ready", batch
+    assert batch["shared_values"] == {"account": "1002"}
+    assert api.post(f"/imports/{batch['id']}/commit").json()["status"] == "imported"
+    assert list(BankLine.objects.filter(company=company).values_list("account__code", "balance")) == [
+        ("1002", D("300.00")),
+        ("1002", D("250.00")),
+    ]
+
+    for bad in ('{"balance": "1"}', "1002", '["account"]'):
+        refused = send_statement(api, content, shared_values=bad)
+        assert refused["error"]["code"] == "validation_error", refused
+    assert BankLine.objects.filter(company=company).count() == 2

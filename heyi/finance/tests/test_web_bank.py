@@ -11,6 +11,7 @@ from django.urls import reverse
 from conftest import make_member
 from heyi.finance.models import Account, BankLine, VoucherLine
 from heyi.finance.services.common import finance_settings
+from heyi.platform.models import ImportBatch
 from heyi.platform.navigation import nav_items
 from heyi.platform.services.tenancy import role_create
 
@@ -252,3 +253,26 @@ def test_the_statement_exports_to_excel_and_csv_with_numbers(company, desk, fina
         row for row in workbook.active.iter_rows(values_only=True) if row[0].startswith("Difference")
     ]
     assert difference[4] == -10000
+
+
+def test_the_import_page_takes_the_account_of_the_page_it_came_from(company, desk, finance, bank):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    line(company, finance, bank, TODAY - DAY, "100", "100")
+    page = page_of(desk, bank)
+    start = reverse("web:import_start", args=["finance.bank_line"])
+    assert f"{start}?account=1002" in page
+    form = desk.get(start, {"account": "1002"}).content.decode()
+    assert 'name="shared_account" value="1002"' in form
+
+    sent = desk.post(
+        start,
+        {
+            "shared_account": "1002",
+            "file": SimpleUploadedFile("cmb.csv", f"交易日期,支出,余额\n{TODAY},40,60\n".encode()),
+        },
+    )
+    assert sent.status_code == 302
+    batch = ImportBatch.objects.get(company=company, file_name="cmb.csv")
+    assert (batch.status, batch.shared_values) == (ImportBatch.Status.READY, {"account": "1002"})
+    assert "Ready to import" in desk.get(sent["Location"]).content.decode()

@@ -273,7 +273,6 @@ def bank_reconciliation(request: HttpRequest) -> HttpResponse:
         "form": form,
         "manage": manage,
         "account": None,
-        "import_url": reverse("web:import_start", args=[IMPORT_SPEC]) if manage else "",
     }
     if not form.is_valid():
         return render(request, "finance/bank/reconciliation.html", ctx, status=400)
@@ -290,6 +289,9 @@ def bank_reconciliation(request: HttpRequest) -> HttpResponse:
             "date": as_of,
             "has_lines": all_lines.exists(),
             "create_url": reverse("finance:bank_line_create") + "?" + urlencode({"account": str(account.pk)}),
+            "import_url": reverse("web:import_start", args=[IMPORT_SPEC])
+            + "?"
+            + urlencode({"account": account.code}),
             "match_days": bank_services.MATCH_DAYS,
         }
     )

@@ -31,6 +31,8 @@ class ImportBatch(CompanyOwned):
     spec = models.CharField(_("import"), max_length=60)
     file = models.FileField(upload_to=import_path, max_length=300)
     file_name = models.CharField(_("file name"), max_length=255)
+    # Values for columns the file leaves out or empty, given once for the whole file.
+    shared_values = models.JSONField(_("same for every row"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)

@@ -10,6 +10,7 @@ import csv
 import datetime
 import decimal
 import io
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -135,7 +136,7 @@ def header_names(spec: ImportSpec) -> dict[str, str]:
 
 
 def read_table(
-    spec: ImportSpec, file_name: str, data: bytes
+    spec: ImportSpec, file_name: str, data: bytes, shared: dict[str, str] | None = None
 ) -> tuple[list[str | None], list[tuple[int, list[str]]]]:
     """The column key of each header cell and the non-empty data rows with their row numbers."""
     rows = _xlsx_rows(data) if file_name.lower().endswith(".xlsx") else _csv_rows(data)
@@ -162,7 +163,11 @@ def read_table(
             )
     if header is None:
         raise FileProblem(_("The file is empty."))
-    missing = [str(c.label) for c in spec.columns if c.required and c.key not in header]
+    missing = [
+        str(c.label)
+        for c in spec.columns
+        if c.required and c.key not in header and not (shared or {}).get(c.key)
+    ]
     if missing:
         raise FileProblem(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
     if not body:
@@ -173,11 +178,16 @@ def read_table(
 # -- running the rows ---------------------------------------------------------------------------
 
 
-def _row_values(spec: ImportSpec, header: list[str | None], cells: list[str]) -> dict[str, str]:
+def _row_values(
+    spec: ImportSpec, header: list[str | None], cells: list[str], shared: dict[str, str]
+) -> dict[str, str]:
     values = {c.key: "" for c in spec.columns}
     for key, cell in zip(header, cells, strict=False):
         if key:
             values[key] = cell
+    for key, value in shared.items():
+        if key in values and not values[key].strip():
+            values[key] = value
     return values
 
 
@@ -196,14 +206,15 @@ def _row_errors(spec: ImportSpec, number: int, exc: DomainError) -> list[dict[st
 
 
 def _run_rows(
-    spec: ImportSpec, user: User, company: Company, header: list[str | None], body: list, progress: Progress
+    spec: ImportSpec, batch: ImportBatch, user: User, header: list[str | None], body: list, progress: Progress
 ) -> tuple[list[dict[str, Any]], int]:
     """Create every row, each in its own savepoint; return the errors and the count created."""
     errors: list[dict[str, Any]] = []
     created = 0
     required = [c for c in spec.columns if c.required]
     step = max(1, len(body) // 100)
-    rows = [(number, _row_values(spec, header, cells)) for number, cells in body]
+    company, shared = batch.company, batch.shared_values
+    rows = [(number, _row_values(spec, header, cells, shared)) for number, cells in body]
     if spec.order_rows is not None:
         rows = [rows[i] for i in spec.order_rows([values for _number, values in rows])]
     for index, (number, values) in enumerate(rows, start=1):
@@ -277,7 +288,7 @@ def _load(job: Job) -> tuple[ImportBatch, ImportSpec, User]:
 def _read(batch: ImportBatch, spec: ImportSpec) -> tuple[list[str | None], list]:
     with batch.file.open("rb") as fh:
         data = fh.read()
-    return read_table(spec, batch.file_name, data)
+    return read_table(spec, batch.file_name, data, batch.shared_values)
 
 
 def _marks_failure(
@@ -311,7 +322,7 @@ def import_check_job(job: Job, progress: Progress) -> dict[str, Any]:
         report, close = _outside_progress(job, progress)
         try:
             with transaction.atomic():
-                errors, _created = _run_rows(spec, user, batch.company, header, body, report)
+                errors, _created = _run_rows(spec, batch, user, header, body, report)
                 transaction.set_rollback(True)
         finally:
             close()
@@ -339,7 +350,7 @@ def import_commit_job(job: Job, progress: Progress) -> dict[str, Any]:
                 locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
                 if locked.status == ImportBatch.Status.IMPORTED:
                     return {"batch": str(batch.pk), "status": locked.status}
-                errors, created = _run_rows(spec, user, batch.company, header, body, report)
+                errors, created = _run_rows(spec, batch, user, header, body, report)
                 if errors:
                     transaction.set_rollback(True)
                 else:
@@ -372,9 +383,40 @@ def import_commit_job(job: Job, progress: Progress) -> dict[str, Any]:
 # -- the services ------------------------------------------------------------------------------
 
 
-def import_upload(*, actor: User, company: Company, spec_key: str, upload: Any) -> ImportBatch:
-    """Store an uploaded .xlsx or .csv file and start checking it row by row."""
+def shared_values_parsed(text: str) -> dict[str, str]:
+    """The shared values sent as a JSON object of column keys and texts."""
+    if not text.strip():
+        return {}
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict) or not all(isinstance(v, str | int) for v in found.values()):
+        raise ValidationFailed(
+            fields={
+                "shared_values": [
+                    _('Send a JSON object of column keys and texts, such as {"account": "1002"}.')
+                ]
+            }
+        )
+    return {str(k): str(v) for k, v in found.items()}
+
+
+def import_upload(
+    *, actor: User, company: Company, spec_key: str, upload: Any, shared_values: dict[str, str] | None = None
+) -> ImportBatch:
+    """Store an uploaded .xlsx or .csv file and start checking it row by row. `shared_values` fill
+    the spec's shared columns where the file leaves them out or empty."""
     spec = access_import_spec(user=actor, company=company, key=spec_key)
+    shared = {c.key for c in spec.columns if c.shared}
+    unknown = sorted(set(shared_values or {}) - shared)
+    if unknown:
+        raise ValidationFailed(
+            fields={key: [_("This column cannot be given for the whole file.")] for key in unknown}
+        )
+    given = {
+        key: str(value).strip()[:200] for key, value in (shared_values or {}).items() if str(value).strip()
+    }
     name = safe_file_name(getattr(upload, "name", "") or "")
     if not name.lower().endswith(EXTENSIONS):
         raise ValidationFailed(fields={"file": [_("Upload an Excel (.xlsx) or CSV (.csv) file.")]})
@@ -385,11 +427,17 @@ def import_upload(*, actor: User, company: Company, spec_key: str, upload: Any) 
     from django.core.files.base import ContentFile
 
     with transaction.atomic():
-        batch = ImportBatch(company=company, spec=spec.key, file_name=name, created_by=actor)
+        batch = ImportBatch(
+            company=company, spec=spec.key, file_name=name, shared_values=given, created_by=actor
+        )
         batch.file.save(name, ContentFile(data), save=False)
         batch.save(force_insert=True)
         audit_record(
-            actor=actor, company=company, action="create", obj=batch, changes={"spec": [None, spec.key]}
+            actor=actor,
+            company=company,
+            action="create",
+            obj=batch,
+            changes={"spec": [None, spec.key], **({"shared_values": [None, given]} if given else {})},
         )
         _start(actor, company, batch, "platform.import_check")
     batch.refresh_from_db()

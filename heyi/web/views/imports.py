@@ -16,11 +16,20 @@ def _message(exc: DomainError) -> str:
     return "; ".join(str(m) for messages in exc.fields.values() for m in messages) or str(exc.message)
 
 
+def _shared_value(request: HttpRequest, key: str) -> str:
+    """A shared column's value: as sent with the file, or as a page linking here proposes it
+    (`?account=1002`)."""
+    if request.method == "POST":
+        return request.POST.get(f"shared_{key}", "")
+    return request.GET.get(key, "")
+
+
 @company_view()
 def import_start(request: HttpRequest, spec: str) -> HttpResponse:
     found = import_services.access_import_spec(user=request.user, company=request.company, key=spec)
     error = None
     status = 200
+    shared = [{"column": c, "value": _shared_value(request, c.key)} for c in found.columns if c.shared]
     if request.method == "POST":
         try:
             batch = import_services.import_upload(
@@ -28,6 +37,7 @@ def import_start(request: HttpRequest, spec: str) -> HttpResponse:
                 company=request.company,
                 spec_key=found.key,
                 upload=request.FILES.get("file"),
+                shared_values={c["column"].key: c["value"] for c in shared},
             )
         except DomainError as exc:
             if exc.status in (403, 404):
@@ -38,7 +48,7 @@ def import_start(request: HttpRequest, spec: str) -> HttpResponse:
     recent = ImportBatch.objects.filter(
         company=request.company, spec=found.key, created_by=request.user
     ).order_by("-created_at")[:10]
-    ctx = {"spec": found, "title": found.label, "error": error, "recent": recent}
+    ctx = {"spec": found, "title": found.label, "error": error, "recent": recent, "shared": shared}
     return render(request, "web/import.html", ctx, status=status)
 
 
